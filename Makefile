@@ -1,0 +1,23 @@
+# The CDPP EPN-TAP server.  `make serve` brings it up, `make test` tests it.
+PYTHON := /usr/bin/python3
+VENV := $(shell $(PYTHON) -c 'from instance import settings; print(settings.load()["CDPP_VENV"])' 2>/dev/null || echo /opt/cdpp-epntap/venv)
+
+.PHONY: serve stop status urls test bench deploy-check
+
+serve:
+	@bin/serve
+
+stop:
+	@$(PYTHON) -m instance stop
+
+status:
+	@$(PYTHON) -m instance status
+
+urls:
+	@$(PYTHON) -m instance urls
+
+test:
+	@bin/test
+
+bench:
+	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done

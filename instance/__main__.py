@@ -1,0 +1,154 @@
+"""Bring-up of the CDPP EPN-TAP server: `python -m instance up|stop|status|urls|fix-pgsphere`.
+
+`up` runs first under Debian's /usr/bin/python3 (packages, PostgreSQL, the venv)
+and then continues under the venv's Python (DaCHS settings, RDs, imports, server).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from . import settings as settings_mod
+from .errors import BringUpError
+from .shell import LOG, fail_hint, run, say
+
+SYSTEM_STAGE, INSTANCE_STAGE = "system", "instance"
+
+
+def urls(settings):
+    """Returns the (label, URL) pairs a user of the server wants."""
+    from .dachs import SERVICES
+    base = settings["CDPP_SERVER_URL"]
+    pairs = [("TAP", f"{base}/tap"), ("OAI-PMH", f"{base}/oai.xml")]
+    pairs += [(service, f"{base}/{service}/q/info") for service in SERVICES]
+    return pairs
+
+
+def system_stage(settings):
+    """Packages, PostgreSQL, pg_sphere, DaCHS's package configuration and the venv."""
+    from . import debian, pgsphere, postgres, venv
+    major = debian.postgresql_major()
+    debian.finish_configuration()
+    debian.ensure(["postgresql", f"postgresql-{major}",
+        f"postgresql-{major}-pgsphere", f"postgresql-{major}-q3c", *debian.BASE_PACKAGES])
+    postgres.ensure_running(major)
+    has_sphere = postgres.psql(
+        "SELECT 1 FROM pg_extension WHERE extname='pg_sphere'",
+        database=settings["CDPP_DB_NAME"], check=False).stdout.strip() == "1"
+    if not has_sphere:
+        pgsphere.ensure_installable(major)
+    debian.ensure([debian.DACHS_PACKAGE])
+    debian.finish_configuration()
+    postgres.ensure_running(major)
+    return venv.ensure(settings["CDPP_VENV"])
+
+
+def instance_stage(settings, restart):
+    """DaCHS settings, RDs and imports, then the server (restarted when needed)."""
+    from . import dachs, server, venv
+    os.makedirs(settings["CDPP_STATE_DIR"], exist_ok=True)
+    restart |= dachs.configure(settings)
+    code = venv.source_digest()
+    for service in dachs.SERVICES:
+        restart |= dachs.sync_service(settings, service)
+        restart |= dachs.import_service(settings, service, code)
+    running = server.pid(settings)
+    if running and restart:
+        say("restarting DaCHS for the new configuration")
+        server.stop(settings)
+        running = None
+    if running is None:
+        server.start(settings)
+    else:
+        say(f"DaCHS already serves (pid {running}), nothing changed")
+
+
+def up(args):
+    settings = settings_mod.load()
+    if os.geteuid() != 0:
+        raise BringUpError("`make serve` must run as root (it installs Debian packages"
+            " and manages PostgreSQL): run `sudo make serve`")
+    if args.stage == SYSTEM_STAGE:
+        started = time.time()
+        changed = system_stage(settings)
+        from .venv import python
+        os.environ["CDPP_UP_STARTED"] = str(started)
+        argv = [str(python(settings["CDPP_VENV"])), "-m", "instance", "up",
+            "--stage", INSTANCE_STAGE] + (["--restart"] if changed else [])
+        os.execv(argv[0], argv)
+    instance_stage(settings, args.restart)
+    started = float(os.environ.get("CDPP_UP_STARTED", time.time()))
+    print(f"\nThe CDPP EPN-TAP server is up ({time.time() - started:.0f} s; log: {LOG}):")
+    for label, url in urls(settings):
+        print(f"  {label:12s} {url}")
+
+
+def stop(args):
+    from . import server
+    settings = settings_mod.load()
+    if server.stop(settings):
+        print("DaCHS stopped (PostgreSQL keeps running: pg_ctlcluster <major> main stop)")
+    else:
+        print("no DaCHS server started by `make serve` is running")
+
+
+def status(args):
+    from . import dachs, server
+    settings = settings_mod.load()
+    running = server.pid(settings)
+    home = server.answers(server.local_url(settings) + "/")
+    print(f"DaCHS: {'running, pid %d' % running if running else 'not running'}"
+        f" ({server.local_url(settings)}/ answers {home or 'nothing'})")
+    from .postgres import clusters
+    for (major, name), (port, state, _, _) in sorted(clusters().items()):
+        print(f"PostgreSQL {major}/{name}: {state} on port {port}")
+    for service in dachs.SERVICES:
+        result = run(["psql", "-X", "-At", "-d", settings["CDPP_DB_NAME"], "-c",
+            f"SELECT count(*) FROM {service}.epn_core"], user="postgres",
+            capture=True, check=False)
+        count = result.stdout.strip() if result.returncode == 0 else "no table"
+        print(f"{service}.epn_core: {count} granules")
+    if running:
+        for label, url in urls(settings):
+            print(f"  {label:12s} {url}")
+    return 0 if running and home == 200 else 3
+
+
+def print_urls(args):
+    for label, url in urls(settings_mod.load()):
+        print(f"{label}\t{url}")
+
+
+def fix_pgsphere(args):
+    from . import debian, pgsphere, postgres
+    major = debian.postgresql_major()
+    postgres.ensure_running(major)
+    changed = pgsphere.ensure_installable(major)
+    print("pg_sphere: patched" if changed else "pg_sphere: installs as packaged")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m instance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up_parser = commands.add_parser("up", help="install, configure, import, serve")
+    up_parser.add_argument("--stage", choices=[SYSTEM_STAGE, INSTANCE_STAGE],
+        default=SYSTEM_STAGE, help=argparse.SUPPRESS)
+    up_parser.add_argument("--restart", action="store_true", help=argparse.SUPPRESS)
+    up_parser.set_defaults(func=up)
+    commands.add_parser("stop", help="stop the DaCHS server").set_defaults(func=stop)
+    commands.add_parser("status", help="show what runs").set_defaults(func=status)
+    commands.add_parser("urls", help="print the public URLs").set_defaults(func=print_urls)
+    commands.add_parser("fix-pgsphere",
+        help="make CREATE EXTENSION pg_sphere work").set_defaults(func=fix_pgsphere)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except BringUpError as error:
+        fail_hint()
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The DaCHS instance: its settings files, the services' RDs, their imports."""
+
+import filecmp
+import grp
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .errors import BringUpError
+from .settings import REPO, SETTINGS_FILE
+from .shell import run, say
+
+SERVICES = ("amdadb", "illu67p", "transplanet")
+TEMPLATES = Path(__file__).parent / "templates"
+UAT_URL = "http://www.ivoa.net/rdf/uat"
+
+
+def template_values(settings):
+    """Returns the template variables: each CDPP_NAME setting as `name`."""
+    values = {name[len("CDPP_"):].lower(): value for name, value in settings.items()}
+    values["settings_file"] = str(SETTINGS_FILE)
+    return values
+
+
+def render(template, settings):
+    """Returns the text of templates/<template>.j2 filled from settings."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+        keep_trailing_newline=True)
+    return env.get_template(template + ".j2").render(template_values(settings))
+
+
+def dachs_env(settings):
+    """Returns the environment variables DaCHS commands need."""
+    return {"GAVOSETTINGS": settings["CDPP_GAVO_SETTINGS"]}
+
+
+def dachs(settings, *args, check=True, capture=False):
+    """Runs the venv's `dachs` with args; returns the CompletedProcess."""
+    return run([Path(settings["CDPP_VENV"]) / "bin" / "dachs", *args],
+        env=dachs_env(settings), check=check, capture=capture)
+
+
+def _write_if_changed(path, text, group=None):
+    """Writes text to path unless it already holds it; returns True if written."""
+    path = Path(path)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    if group:
+        shutil.chown(path, group=group)
+    path.chmod(0o664 if group else 0o644)
+    return True
+
+
+def configure(settings):
+    """Writes gavo.rc, defaultmeta.txt and the vocabulary seed; returns True if
+    any of them changed."""
+    root = Path(settings["CDPP_GAVO_ROOT"])
+    changed = _write_if_changed(settings["CDPP_GAVO_SETTINGS"], render("gavo.rc", settings))
+    changed |= _write_if_changed(root / "etc" / "defaultmeta.txt",
+        render("defaultmeta.txt", settings), group="gavo")
+    # DaCHS fetches the UAT once to check subjects; offline hosts get the
+    # terms the project's RDs use.
+    from gavo import utils
+    uat_cache = root / "cache" / utils.defuseFileName(UAT_URL)
+    if not uat_cache.exists():
+        _write_if_changed(uat_cache, (Path(__file__).parent / "uat.json").read_text(),
+            group="gavo")
+    return changed
+
+
+def _tree_digest(directory):
+    """Returns a digest of the names and contents of the files under directory."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(directory).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def sync_service(settings, service):
+    """Copies resources/<service> into the DaCHS inputs directory (files that
+    differ, removing those gone); returns True if anything changed."""
+    source = REPO / "resources" / service
+    target = Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / service
+    gid = grp.getgrnam("gavo").gr_gid
+    changed = False
+    wanted = set()
+    for path in sorted(source.rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(source)
+        wanted.add(rel)
+        dest = target / rel
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            os.chown(dest, -1, gid)
+            dest.chmod(0o2775)
+        elif not dest.is_file() or not filecmp.cmp(path, dest, shallow=False):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+            os.chown(dest, -1, gid)
+            dest.chmod(0o664)
+            changed = True
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target)
+        if rel not in wanted and not rel.parts[0].startswith((".", "__")):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            changed = True
+    return changed
+
+
+def _stamp(settings, service):
+    return Path(settings["CDPP_STATE_DIR"]) / f"import-{service}.digest"
+
+
+def table_exists(settings, service):
+    """Returns True if <service>.epn_core exists in the DaCHS database."""
+    result = run(["psql", "-X", "-At", "-d", settings["CDPP_DB_NAME"], "-c",
+        f"SELECT to_regclass('{service}.epn_core') IS NOT NULL"],
+        user="postgres", capture=True, check=False)
+    return result.stdout.strip() == "t"
+
+
+def import_service(settings, service, code_digest):
+    """Imports and publishes service unless its RD, data and the project's code
+    are unchanged since the last import; returns True if it imported."""
+    inputs = Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / service
+    digest = hashlib.sha256(
+        (_tree_digest(inputs) + code_digest).encode()).hexdigest()
+    stamp = _stamp(settings, service)
+    if stamp.exists() and stamp.read_text() == digest and table_exists(settings, service):
+        return False
+    say(f"importing {service}")
+    try:
+        dachs(settings, "imp", f"{service}/q")
+        dachs(settings, "pub", f"{service}/q")
+    except subprocess.CalledProcessError:
+        raise BringUpError(f"importing {service} failed (see the log; the published"
+            f" table is unchanged): fix resources/{service}, then run `make serve` again")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+    return True

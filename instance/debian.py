@@ -1,0 +1,84 @@
+"""Debian packages the server needs, installed with apt when missing."""
+
+import re
+import subprocess
+
+from .errors import BringUpError
+from .shell import run, say
+
+# Packages besides PostgreSQL's own; gavodachs2-server comes last because its
+# postinst needs a running PostgreSQL with a working pg_sphere.
+BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts", "procps"]
+DACHS_PACKAGE = "gavodachs2-server"
+
+_updated = False
+
+
+def status(package):
+    """Returns dpkg's status of package: 'installed', 'half' (unpacked or
+    half-configured) or 'missing'."""
+    result = run(["dpkg-query", "-W", "-f=${db:Status-Abbrev}", package],
+        check=False, capture=True)
+    abbrev = result.stdout.strip() if result.returncode == 0 else ""
+    if abbrev.startswith("ii"):
+        return "installed"
+    if abbrev[:1] in ("i", "h") or abbrev[1:2] in ("U", "F", "H", "W", "t"):
+        return "half"
+    return "missing"
+
+
+def apt_update():
+    """Refreshes apt's package lists once per run."""
+    global _updated
+    if _updated:
+        return
+    say("refreshing Debian's package lists")
+    try:
+        run(["apt-get", "update", "-q"], timeout=600)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise BringUpError("cannot reach Debian's package registry (apt-get update"
+            " failed): check the network and /etc/apt/sources.list*, then run"
+            " `make serve` again")
+    _updated = True
+
+
+def postgresql_major():
+    """Returns the PostgreSQL major version Debian ships (what the
+    `postgresql` metapackage depends on), e.g. '15' on Debian 12."""
+    for attempt in range(2):
+        result = run(["apt-cache", "depends", "postgresql"], check=False, capture=True)
+        match = re.search(r"Depends: postgresql-(\d+)\b", result.stdout or "")
+        if match:
+            return match.group(1)
+        apt_update()
+    raise BringUpError("apt knows no `postgresql` package: check"
+        " /etc/apt/sources.list*, then run `make serve` again")
+
+
+def finish_configuration():
+    """Runs `dpkg --configure -a` when a package was left unconfigured."""
+    result = run(["dpkg", "--audit"], check=False, capture=True)
+    if result.stdout.strip():
+        say("finishing the configuration of half-installed packages")
+        if run(["dpkg", "--configure", "-a"], check=False).returncode != 0:
+            raise BringUpError("`dpkg --configure -a` failed (see the log): fix what"
+                " it reports, then run `make serve` again")
+
+
+def ensure(packages):
+    """Installs the packages that are not installed; returns those it installed."""
+    missing = [p for p in packages if status(p) != "installed"]
+    if not missing:
+        return []
+    apt_update()
+    say(f"installing {' '.join(missing)}")
+    result = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],
+        check=False, timeout=1800)
+    if result.returncode != 0:
+        finish_configuration()
+        still = [p for p in missing if status(p) != "installed"]
+        if still:
+            raise BringUpError(f"could not install {' '.join(still)} (apt-get failed,"
+                " see the log): check that Debian's package registry is reachable,"
+                " then run `make serve` again")
+    return missing

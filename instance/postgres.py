@@ -1,0 +1,62 @@
+"""The host's PostgreSQL cluster <major>/main, started without systemd."""
+
+import os
+from pathlib import Path
+
+from .errors import BringUpError
+from .shell import run, say
+
+CLUSTER = "main"
+
+
+def clusters():
+    """Returns {(major, name): (port, status, datadir, logfile)} from pg_lsclusters."""
+    result = run(["pg_lsclusters", "-h"], check=False, capture=True)
+    found = {}
+    for line in (result.stdout or "").splitlines():
+        fields = line.split()
+        if len(fields) >= 6:
+            found[(fields[0], fields[1])] = (fields[2], fields[3], fields[5],
+                fields[6] if len(fields) > 6 else "")
+    return found
+
+
+def _running_binary_replaced(datadir):
+    """Returns True when the running postmaster's executable was replaced by a
+    package upgrade (it then cannot load the new version's libraries)."""
+    try:
+        pid = Path(datadir, "postmaster.pid").read_text().split()[0]
+        return os.readlink(f"/proc/{pid}/exe").endswith(" (deleted)")
+    except (OSError, IndexError):
+        return False
+
+
+def ensure_running(major):
+    """Creates the cluster if there is none, starts it when it is down and
+    restarts it when an upgrade replaced its binary; returns its port."""
+    found = clusters()
+    if (major, CLUSTER) not in found:
+        say(f"creating the PostgreSQL cluster {major}/{CLUSTER}")
+        run(["pg_createcluster", major, CLUSTER])
+        found = clusters()
+    port, state, datadir, logfile = found[(major, CLUSTER)]
+    action = None
+    if state != "online":
+        action = "start"
+    elif _running_binary_replaced(datadir):
+        action = "restart"
+    if action:
+        say(f"{action}ing PostgreSQL {major}/{CLUSTER}")
+        result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, CLUSTER, action],
+            check=False)
+        if result.returncode != 0:
+            raise BringUpError(f"PostgreSQL {major}/{CLUSTER} won't {action}: read"
+                f" {logfile or '/var/log/postgresql/'}, fix the cause, then run"
+                " `make serve` again")
+    return port
+
+
+def psql(sql, database="postgres", check=True):
+    """Runs sql as the postgres superuser; returns the CompletedProcess (text output)."""
+    return run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql],
+        user="postgres", capture=True, check=check)
