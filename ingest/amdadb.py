@@ -1,0 +1,581 @@
+"""The SPASE to EPN-TAP 2.0 mapping of the AMDA data base (service ``amdadb``).
+
+One granule per dataset and UTC day of the dataset's SPASE TimeSpan.  Every
+rule of the mapping is here; docs/amdadb-mapping.md tells them as a table.
+
+:func:`granules` is what a DaCHS grammar iterates over; :func:`map_catalog`
+gives the same rows grouped per dataset (:class:`Dataset`), which is what
+the bulk loader and the dry-run report use.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import urllib.parse
+from dataclasses import dataclass, field
+
+import numpy as np
+from astropy.time import Time
+
+from ingest import cdf_archive
+from ingest import settings as settings_module
+from spase import Catalog
+from spase.timeutil import UTC
+
+SERVICE = "amdadb"
+
+#: The epn_core columns each granule dict carries, in table order.
+COLUMNS = (
+    "granule_uid", "granule_gid", "obs_id", "dataproduct_type",
+    "target_name", "target_class", "time_min", "time_max",
+    "time_sampling_step_min", "time_sampling_step_max",
+    "time_exp_min", "time_exp_max",
+    "spectral_range_min", "spectral_range_max",
+    "spectral_sampling_step_min", "spectral_sampling_step_max",
+    "spectral_resolution_min", "spectral_resolution_max",
+    "c1min", "c1max", "c2min", "c2max", "c3min", "c3max", "s_region",
+    "c1_resol_min", "c1_resol_max", "c2_resol_min", "c2_resol_max",
+    "c3_resol_min", "c3_resol_max",
+    "spatial_frame_type",
+    "incidence_min", "incidence_max", "emergence_min", "emergence_max",
+    "phase_min", "phase_max",
+    "instrument_host_name", "instrument_name", "measurement_type",
+    "processing_level", "creation_date", "modification_date", "release_date",
+    "service_title",
+    # optional columns (the RD's optional_columns)
+    "access_url", "access_format", "access_estsize", "file_name",
+    "datalink_url", "thumbnail_url", "publisher", "bib_reference",
+    "external_link", "target_region", "time_scale", "instrument_type",
+    "spatial_coordinate_description", "processing_level_desc", "species",
+)
+
+#: The optional epntap2 columns among COLUMNS (for the RD's mixin optional_columns).
+OPTIONAL_COLUMNS = COLUMNS[COLUMNS.index("access_url"):]
+
+#: Keys the //epntap2 mixin reads to fill DaCHS's products table.
+PRODUCT_KEYS = ("prodtblAccref", "prodtblFsize", "prodtblPreview", "prodtblPath", "prodtblMime")
+
+CDF_MIME = "application/x-cdf"
+CSV_MIME = "text/csv"
+
+# --- targets -----------------------------------------------------------------
+
+_PLANETS = {"Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune"}
+_DWARF_PLANETS = {"Pluto", "Ceres"}
+#: SPASE region names that differ from the IAU target name.
+_IAU_NAMES = {"Moon": "Moon"}
+#: The name the interplanetary medium gets as a target.
+INTERPLANETARY_MEDIUM = "Solar wind"
+#: Comets visited by the missions in the AMDA records, found by name in the
+#: dataset title or in its observatory's name.
+_COMETS = (
+    ("67P/Churyumov-Gerasimenko", ("Churyumov", "67P", "P67", "Rosetta")),
+    ("1P/Halley", ("Halley",)),
+    ("26P/Grigg-Skjellerup", ("Grigg",)),
+    ("21P/Giacobini-Zinner", ("Giacobini", "ICE")),
+)
+
+
+def target_of_region(region, context=""):
+    """Return (target_name, target_class, target_region) for a SPASE region.
+
+    ``region`` is an ObservedRegion / ObservatoryRegion value such as
+    ``Earth.Magnetosphere.Main`` or ``Jupiter.Ganymede``; ``context`` is text
+    that may name a comet (dataset and observatory names).  Returns None for
+    a region that names no target.
+    """
+    parts = region.split(".")
+    body, rest = parts[0], parts[1:]
+    if body in _PLANETS or body in _DWARF_PLANETS:
+        cls = "planet" if body in _PLANETS else "dwarf_planet"
+        # Planet.Moon, e.g. Jupiter.Ganymede: the satellite is the target.
+        if rest and rest[0][:1].isupper() and rest[0] not in _PLANET_REGIONS:
+            return _IAU_NAMES.get(rest[0], rest[0]), "satellite", ".".join(rest[1:]) or None
+        return body, cls, ".".join(rest) or None
+    if body == "Heliosphere":
+        return INTERPLANETARY_MEDIUM, "interplanetary_medium", ".".join(rest) or None
+    if body == "Sun":
+        return "Sun", "star", ".".join(rest) or None
+    if body == "Comet":
+        for name, hints in _COMETS:
+            if any(h.lower() in context.lower() for h in hints):
+                return name, "comet", ".".join(rest) or None
+        return None, "comet", ".".join(rest) or None
+    if body == "Asteroid":
+        return None, "asteroid", ".".join(rest) or None
+    return None
+
+
+#: SPASE region terms below a planet that are regions, not satellites.
+_PLANET_REGIONS = {
+    "Magnetosphere", "Magnetosheath", "NearSurface", "Surface", "Atmosphere",
+    "Ionosphere", "Plasmasphere", "Heliosphere", "Aurora", "AuroralRegion",
+    "Interior", "Thermosphere", "Mesosphere", "Stratosphere", "Troposphere",
+    "Exosphere", "Magnetotail", "RadiationBelt", "Ring", "Rings", "Torus",
+}
+
+
+# --- measurement types -> UCDs ----------------------------------------------
+
+_MEASUREMENT_UCD = {
+    "MagneticField": "phys.magField",
+    "ElectricField": "phys.electField",
+    "ThermalPlasma": "phys.particle",
+    "EnergeticParticles": "phys.particle",
+    "IonComposition": "phys.atmol.ionStage",
+    "NeutralGas": "phys.atmol",
+    "Ephemeris": "pos.ephem",
+    "ActivityIndex": "src.var.index",
+    "Waves": "em.radio",
+    "Waves.Passive": "em.radio",
+    "Waves.Active": "em.radio",
+    "Dust": "phys.particle.dust",
+    "Irradiance": "phot.flux",
+    "Spectrum": "spect",
+}
+
+_QUANTITY_UCD = {
+    ("Field", "Magnetic"): "phys.magField",
+    ("Field", "Electric"): "phys.electField",
+    ("Field", "Potential"): "phys.potential",
+    ("Field", "Current"): "phys.current",
+    ("Particle", "NumberDensity"): "phys.density",
+    ("Particle", "Velocity"): "phys.veloc",
+    ("Particle", "FlowVelocity"): "phys.veloc",
+    ("Particle", "FlowSpeed"): "phys.veloc",
+    ("Particle", "Temperature"): "phys.temperature",
+    ("Particle", "Pressure"): "phys.pressure",
+    ("Particle", "NumberFlux"): "phys.flux",
+    ("Particle", "EnergyFlux"): "phys.flux;phys.energy",
+    ("Particle", "HeatFlux"): "phys.flux;phys.energy",
+    ("Particle", "Energy"): "phys.energy",
+    ("Particle", "CountRate"): "phys.count",
+    ("Particle", "Counts"): "phys.count",
+    ("Wave", "ACElectricField"): "phys.electField",
+    ("Wave", "ACMagneticField"): "phys.magField",
+    ("Wave", "PlasmaFrequency"): "em.freq",
+    ("Wave", "Frequency"): "em.freq",
+    ("Wave", "EnergyFlux"): "phot.flux",
+    ("Mixed", "PlasmaBeta"): "phys.pressure;arith.ratio",
+    ("Mixed", "AlfvenMachNumber"): "phys.veloc;arith.ratio",
+    ("Support", "Positional"): "pos.ephem",
+}
+
+
+def _clean_ucd(text):
+    """Return a UCD as written in a record, normalised (None if blank)."""
+    if not text or not text.strip():
+        return None
+    words = [w.strip() for w in text.split(";") if w.strip()]
+    # Records write a few words with a wrong case ("Phys.magField", "ionstage").
+    fixed = []
+    for w in words:
+        head, _, tail = w.partition(".")
+        fixed.append(head.lower() + ("." + tail if tail else ""))
+    return ";".join(fixed).replace("phys.atmol.Ionstage", "phys.atmol.ionStage") or None
+
+
+def measurement_ucds(dataset):
+    """Return the '#'-joined UCDs of a dataset: its parameters' UCDs (or, when a
+    parameter has none, those of its kind and quantity), then those of its
+    MeasurementTypes; support and quality parameters left out."""
+    found = []
+    for p in dataset.parameters:
+        if p.kind == "Support" and (not p.quantities or p.quantities[0] != "Positional"):
+            continue
+        ucd = _clean_ucd(p.ucd)
+        if ucd is None or ucd.startswith(("meta.", "stat.", "time.")):
+            ucd = None
+            for q in p.quantities:
+                ucd = _QUANTITY_UCD.get((p.kind, q))
+                if ucd:
+                    break
+        if ucd and ucd not in found:
+            found.append(ucd)
+    for mt in dataset.measurement_types:
+        ucd = _MEASUREMENT_UCD.get(mt)
+        if ucd and not any(f == ucd or f.startswith(ucd + ";") for f in found):
+            found.append(ucd)
+    return "#".join(found) or None
+
+
+# --- processing level ------------------------------------------------------
+
+#: SPASE (Provider)ProcessingLevel -> CODMAC level.
+_CODMAC = {
+    "raw": 1,
+    "uncalibrated": 2,
+    "telemetry": 1,
+    "calibrated": 3,
+    "level 1": 2,
+    "level 2": 3,
+    "level 3": 4,
+    "final": 3,
+    "valueadded": 5,
+}
+
+
+def processing_level(dataset, instruments):
+    """Return (CODMAC level, description) of a dataset.
+
+    From ProcessingLevel, else ProviderProcessingLevel; a model or ephemeris
+    dataset without one is derived data (5); a dataset whose parameters all
+    carry physical Units is calibrated (3).  (None, None) if nothing tells.
+    """
+    for text in dataset.processing_levels + [dataset.provider_processing_level]:
+        if text and text.strip().lower() in _CODMAC:
+            return _CODMAC[text.strip().lower()], text.strip()
+    names = " ".join(i.resource_id for i in instruments)
+    if "Ephemeris" in dataset.measurement_types or "/Models" in names or "Ephemeri" in names:
+        return 5, "derived (ephemeris or model output)"
+    measured = [p for p in dataset.parameters if p.kind != "Support"]
+    if measured and all(p.units for p in measured):
+        return 3, "calibrated (physical units)"
+    return None, None
+
+
+# --- URLs ------------------------------------------------------------------
+
+
+def publisher_did(granule_uid, authority):
+    """Return the publisher DID of a granule: ivo://<authority>/~?amdadb/<granule_uid>."""
+    return f"ivo://{authority}/~?{SERVICE}/{granule_uid}"
+
+
+def datalink_url(granule_uid, server_url, authority):
+    """Return the URL of a granule's DataLink document."""
+    did = urllib.parse.quote(publisher_did(granule_uid, authority), safe="")
+    return f"{server_url}/{SERVICE}/q/dl/dlmeta?ID={did}"
+
+
+def thumbnail_url(granule_uid, server_url, authority):
+    """Return the URL of a granule's PNG preview (served by the DataLink service)."""
+    did = urllib.parse.quote(publisher_did(granule_uid, authority), safe="")
+    return f"{server_url}/{SERVICE}/q/dl/dlget?ID={did}&FORMAT=image%2Fpng"
+
+
+def hapi_data_url(hapi_url, dataset_id, start, stop):
+    """Return the HAPI data URL of ``dataset_id`` between two datetimes, as CSV."""
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    query = urllib.parse.urlencode({"id": dataset_id, "time.min": start.strftime(fmt),
+                                    "time.max": stop.strftime(fmt)})
+    return f"{hapi_url.rstrip('/')}/data?{query}"
+
+
+def landing_page(resource_id, landing_base):
+    """Return the web page of a SPASE record (``spase://X/Y`` -> ``<landing_base>/X/Y.html``)."""
+    return f"{landing_base.rstrip('/')}/{resource_id[len('spase://'):]}.html"
+
+
+def product_url(accref, server_url):
+    """Return the URL DaCHS serves a product under (its accref below the inputs directory)."""
+    return f"{server_url}/getproduct/{urllib.parse.quote(accref)}"
+
+
+# --- one dataset -------------------------------------------------------------
+
+
+def _join(values):
+    seen = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return "#".join(seen) or None
+
+
+def _seconds(duration):
+    return duration.total_seconds() if duration is not None else None
+
+
+def _values_per_record(dataset):
+    total = 0
+    for p in dataset.parameters:
+        n = 1
+        for s in p.sizes:
+            n *= max(s, 1)
+        total += n
+    return total
+
+
+class Skip(Exception):
+    """A dataset left out of the table, with the reason a scientist would be told."""
+
+
+@dataclass
+class Dataset:
+    """One NumericalData record mapped: its constant columns and its days.
+
+    ``constants`` holds the columns equal for all its granules; ``days`` the
+    (date, time_min JD, time_max JD) of each granule; ``files`` the local
+    CDF file of a day, if any.
+    """
+
+    dataset_id: str
+    resource_id: str
+    path: str
+    public: bool
+    access_rights: str
+    constants: dict
+    days: list
+    files: dict = field(default_factory=dict)
+    obs_prefix: str = ""
+    hapi_url: str = ""
+    estsize_kb: int | None = None
+    server_url: str = ""
+    authority: str = ""
+    accref_base: str | None = None
+    data_dir: str | None = None
+    start: dt.datetime | None = None
+    stop: dt.datetime | None = None
+
+    def __len__(self):
+        return len(self.days)
+
+    def granule(self, index):
+        """Return the granule dict of day number ``index``."""
+        day, tmin, tmax = self.days[index]
+        return self._row(day, tmin, tmax)
+
+    def rows(self):
+        """Return an iterator over the granule dicts, day by day."""
+        for day, tmin, tmax in self.days:
+            yield self._row(day, tmin, tmax)
+
+    def _row(self, day, tmin, tmax):
+        stamp = day.strftime("%Y%m%d")
+        uid = f"{self.dataset_id}_{stamp}"
+        row = dict(self.constants)
+        row["granule_uid"] = uid
+        row["obs_id"] = f"{self.obs_prefix}_{stamp}"
+        row["time_min"] = tmin
+        row["time_max"] = tmax
+        row["datalink_url"] = datalink_url(uid, self.server_url, self.authority)
+        row["thumbnail_url"] = thumbnail_url(uid, self.server_url, self.authority)
+        path = self.files.get(day)
+        if path is not None:
+            size = os.path.getsize(path)
+            accref = f"{self.accref_base}/{os.path.relpath(path, self.data_dir)}"
+            row["access_url"] = product_url(accref, self.server_url)
+            row["access_format"] = CDF_MIME
+            row["access_estsize"] = max(1, math.ceil(size / 1024))
+            row["file_name"] = os.path.basename(path)
+            row["prodtblAccref"] = accref
+            row["prodtblPath"] = path
+            row["prodtblFsize"] = size
+            row["prodtblMime"] = CDF_MIME
+        else:
+            start = _jd_to_datetime(tmin)
+            stop = _jd_to_datetime(tmax)
+            url = hapi_data_url(self.hapi_url, self.dataset_id, start, stop)
+            row["access_url"] = url
+            row["access_format"] = CSV_MIME
+            row["access_estsize"] = self.estsize_kb
+            row["file_name"] = None
+            row["prodtblAccref"] = url
+            row["prodtblPath"] = None
+            row["prodtblFsize"] = None
+            row["prodtblMime"] = CSV_MIME
+        row["prodtblPreview"] = row["thumbnail_url"]
+        return row
+
+
+_JD_UNIX_EPOCH = 2440587.5
+
+
+def _jd_to_datetime(jd):
+    seconds = round((jd - _JD_UNIX_EPOCH) * 86400.0)
+    return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=seconds)
+
+
+def daily_intervals(start, stop):
+    """Return [(date, time_min JD, time_max JD)] for each UTC day from ``start`` to ``stop``.
+
+    The first and last days are cut to the span.  JDs are UTC Julian dates
+    computed by astropy.  A span whose stop is before its start gives [].
+    """
+    if stop < start:
+        return []
+    first, last = start.date(), stop.date()
+    if stop == dt.datetime.combine(last, dt.time(), UTC) and last > first:
+        last = last - dt.timedelta(days=1)  # a span ending at midnight has no granule on that day
+    n = (last - first).days + 1
+    edges = np.arange(np.datetime64(first, "D"), np.datetime64(first, "D") + n + 1).astype("datetime64[us]")
+    edges[0] = np.datetime64(start.replace(tzinfo=None), "us")
+    jd_edges = Time(edges, format="datetime64", scale="utc").jd
+    jd_stop = Time(np.datetime64(stop.replace(tzinfo=None), "us"), format="datetime64", scale="utc").jd
+    days = [first + dt.timedelta(days=i) for i in range(n)]
+    tmin = jd_edges[:-1]
+    tmax = np.minimum(jd_edges[1:], jd_stop)
+    return list(zip(days, tmin.tolist(), tmax.tolist()))
+
+
+def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
+    """Return the :class:`Dataset` of one NumericalData record.
+
+    Raises :class:`Skip` with the reason when the record cannot give granules.
+    """
+    if dataset.time_span is None:
+        raise Skip("no TimeSpan in TemporalDescription")
+    start = dataset.time_span.start
+    stop = dataset.time_span.stop_at(now)
+    if stop < start:
+        raise Skip(f"TimeSpan stops ({stop:%Y-%m-%dT%H:%M:%SZ}) before it starts "
+                   f"({start:%Y-%m-%dT%H:%M:%SZ})")
+    hapi = dataset.access_urls("HAPI")
+    dataset_id = dataset.local_id
+    keys = [k for u in hapi for k in u.product_keys]
+    if keys and dataset_id not in keys:
+        raise Skip(f"HAPI ProductKey {keys[0]} differs from the ResourceID's last segment {dataset_id}")
+    if not dataset.instrument_ids:
+        raise Skip("no InstrumentID")
+    instruments = catalog.instruments(dataset)
+    if not instruments:
+        raise Skip(f"InstrumentID {dataset.instrument_ids[0]} matches no Instrument record")
+    observatories = [o for i in instruments for o in catalog.observatories(i)]
+    if not observatories:
+        raise Skip(f"Instrument {instruments[0].resource_id} points to no known Observatory record")
+    groups = [g for o in observatories for g in catalog.groups(o)]
+
+    context = " ".join([dataset.header.name or ""] + [o.header.name or "" for o in observatories + groups])
+    regions = list(dataset.observed_regions)
+    if not regions:
+        regions = [r for o in observatories for r in o.regions] or [r for g in groups for r in g.regions]
+    targets = [t for t in (target_of_region(r, context) for r in regions) if t]
+
+    level, level_desc = processing_level(dataset, instruments)
+    if level is None:
+        raise Skip("no ProcessingLevel and no way to tell it from the record")
+
+    display = {d for p in dataset.parameters for d in p.display_types}
+    product_types = ["ts"] if display - {"Spectrogram"} or not display else []
+    if "Spectrogram" in display:
+        product_types.insert(0, "ds")
+
+    cadences = [c for c in (dataset.cadence_min, dataset.cadence, dataset.cadence_max) if c]
+    step_min = min(_seconds(c) for c in cadences) if cadences else None
+    step_max = max(_seconds(c) for c in cadences) if cadences else None
+
+    freqs = [p.frequency_range for p in dataset.parameters if p.frequency_range]
+    spectral_min = spectral_max = None
+    scale = {"Hz": 1, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9, "mHz": 1e-3}
+    usable = [(lo * scale[u], hi * scale[u]) for lo, hi, u in freqs
+              if lo is not None and hi is not None and u in scale]
+    if usable:
+        spectral_min = min(lo for lo, _ in usable)
+        spectral_max = max(hi for _, hi in usable)
+
+    release = dataset.header.release_date
+    doi = dataset.header.doi
+    settings_server = settings["CDPP_SERVER_URL"].rstrip("/")
+    constants = dict.fromkeys(COLUMNS)
+    constants.update({
+        "granule_gid": dataset_id,
+        "dataproduct_type": "#".join(product_types),
+        "target_name": _join(t[0] for t in targets),
+        "target_class": _join(t[1] for t in targets),
+        "target_region": _join(t[2] for t in targets),
+        "time_sampling_step_min": step_min,
+        "time_sampling_step_max": step_max,
+        "spectral_range_min": spectral_min,
+        "spectral_range_max": spectral_max,
+        "spatial_frame_type": "none",
+        "instrument_host_name": _join(o.header.name for o in observatories),
+        "instrument_name": _join(i.header.name for i in instruments),
+        "instrument_type": _join(t for i in instruments for t in i.instrument_types),
+        "measurement_type": measurement_ucds(dataset),
+        "processing_level": level,
+        "processing_level_desc": level_desc,
+        "creation_date": _naive(release),
+        "modification_date": _naive(release),
+        "release_date": _naive(release),
+        "service_title": SERVICE,
+        "publisher": settings["CDPP_PUBLISHER"],
+        "bib_reference": f"doi:{doi}" if doi and not doi.startswith(("doi:", "http")) else doi,
+        "external_link": landing_page(dataset.resource_id, settings["CDPP_SPASE_LANDING_URL"]),
+        "time_scale": "UTC",
+        "spatial_coordinate_description": _join(
+            p.coordinate_system.name for p in dataset.parameters
+            if p.coordinate_system and p.coordinate_system.name),
+        "species": _join(t for p in dataset.parameters for t in p.particle_types),
+    })
+    instrument_path = instruments[0].resource_id.split("/Instrument/", 1)[-1]
+    obs_prefix = instrument_path.split("/", 1)[-1].replace("/", "-")
+    rows_per_day = 86400.0 / step_min if step_min else None
+    values = _values_per_record(dataset)
+    # An estimate of one day of HAPI CSV: records per day x (time stamp + values).
+    estsize = (max(1, math.ceil(rows_per_day * (25 + 12 * values) / 1024))
+               if rows_per_day and values else None)
+    days = daily_intervals(start, stop)
+    if not days:
+        raise Skip("TimeSpan covers no day")
+    return Dataset(
+        dataset_id=dataset_id,
+        resource_id=dataset.resource_id,
+        path=dataset.path,
+        public=dataset.is_open,
+        access_rights="/".join(sorted(dataset.access_rights)) or "unknown",
+        constants=constants,
+        days=days,
+        files=archive.get(dataset_id, {}),
+        obs_prefix=obs_prefix,
+        hapi_url=(hapi[0].url if hapi else settings["CDPP_HAPI_URL"]),
+        estsize_kb=estsize,
+        server_url=settings_server,
+        authority=settings["CDPP_AUTHORITY"],
+        accref_base=f"{SERVICE}/data/cdf",
+        data_dir=data_dir,
+        start=start,
+        stop=stop,
+    )
+
+
+def _naive(value):
+    return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+
+
+# --- the whole tree ------------------------------------------------------------
+
+
+def map_catalog(catalog, data_dir=None, on_skip=None, *, now=None, settings=None):
+    """Return an iterator over the :class:`Dataset` of every NumericalData record.
+
+    Records that cannot be mapped, and files of ``catalog.errors``, are passed
+    to ``on_skip(name, reason)``.  ``now`` (aware datetime, default: the
+    current time) resolves RelativeStopDate; ``settings`` defaults to
+    :func:`ingest.settings.load`.
+    """
+    now = now or dt.datetime.now(UTC)
+    settings = {**settings_module.load(), **(settings or {})}
+    skip = on_skip or (lambda name, reason: None)
+    for err in catalog.errors:
+        skip(err.path, f"line {err.line}: {err.reason}" if err.line else err.reason)
+    archive = cdf_archive.index(data_dir, skip) if data_dir else {}
+    for record in catalog.numerical_data:
+        try:
+            yield map_dataset(catalog, record, now=now, settings=settings, archive=archive,
+                              data_dir=data_dir)
+        except Skip as exc:
+            skip(record.local_id, str(exc))
+
+
+def granules(spase_dir, data_dir=None, on_skip=None, *, now=None, settings=None,
+             restricted=False):
+    """Return an iterator over the public granules (epn_core dicts) of a SPASE tree.
+
+    ``spase_dir`` is read with :meth:`spase.Catalog.load`; ``data_dir`` is the
+    local CDF archive (``<data_dir>/<dataset id>/*.cdf``), granules of days
+    with a file point at that file.  ``on_skip(name, reason)`` is called for
+    every file or record left out, including the datasets whose AccessRights
+    is not Open (those are yielded instead when ``restricted`` is True).
+    """
+    catalog = Catalog.load(os.fspath(spase_dir))
+    skip = on_skip or (lambda name, reason: None)
+    for ds in map_catalog(catalog, os.fspath(data_dir) if data_dir else None, skip,
+                          now=now, settings=settings):
+        if ds.public == restricted:
+            if not restricted:
+                skip(ds.dataset_id, f"AccessRights {ds.access_rights}: not public, "
+                     "kept in the restricted table")
+            continue
+        yield from ds.rows()
