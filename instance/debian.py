@@ -34,7 +34,7 @@ def apt_update():
         return
     say("refreshing Debian's package lists")
     try:
-        run(["apt-get", "update", "-q"], timeout=600)
+        run(["apt-get", "update", "-q", "-o", "APT::Update::Error-Mode=any"], timeout=600)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         raise BringUpError("cannot reach Debian's package registry (apt-get update"
             " failed): check the network and /etc/apt/sources.list*, then run"

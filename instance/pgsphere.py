@@ -1,12 +1,12 @@
 """Making `CREATE EXTENSION pg_sphere` work on newer PostgreSQL minor releases.
 
 PostgreSQL 15.20 (and the matching 16/17 releases) refuses an operator whose
-COMMUTATOR is already the commutator of another operator.  pgsphere 1.1.1 as
+COMMUTATOR (or NEGATOR) is already the commutator (negator) of another operator.  pgsphere 1.1.1 as
 Debian 12 ships it defines, in the block "a minimal set of backwards-compatible
 operators for GAVO DaCHS" of pg_sphere--1.2.0.sql, two operators `@` with
-COMMUTATOR '@>', which is already the commutator of `<@`.  The fix diverts the
-packaged script (dpkg-divert, so package upgrades stay clean) and installs a
-copy without those two COMMUTATOR clauses; nothing changes where the packaged
+COMMUTATOR '@>' and NEGATOR '!<@', which already belong to `<@`.  The fix
+diverts the packaged script (dpkg-divert, so package upgrades stay clean) and
+installs a copy without those clauses of the two `@` operators; nothing changes where the packaged
 script already works.
 """
 
@@ -20,7 +20,7 @@ from .shell import run, say
 MARKER = "a minimal set of backwards-compatible operators for GAVO DaCHS"
 PROBE_DB = "cdpp_pgsphere_probe"
 _AT_OPERATOR = re.compile(r"CREATE OPERATOR @ \((?:[^;]*?)\);", re.S)
-_COMMUTATOR = re.compile(r"^\s*COMMUTATOR\s*=\s*'@>',\s*\n", re.M)
+_CLASHING = re.compile(r"^\s*(?:COMMUTATOR\s*=\s*'@>'|NEGATOR\s*=\s*'!<@'),\s*\n", re.M)
 
 
 def script_path(major):
@@ -32,13 +32,13 @@ def script_path(major):
 
 
 def patched(text):
-    """Returns the script text without the clashing COMMUTATOR clauses of the
-    `@` operators after MARKER (text unchanged when there is no such block)."""
+    """Returns the script text without the clashing COMMUTATOR and NEGATOR
+    clauses of the `@` operators after MARKER (text unchanged when there is no such block)."""
     start = text.find(MARKER)
     if start < 0:
         return text
     head, block = text[:start], text[start:]
-    return head + _AT_OPERATOR.sub(lambda m: _COMMUTATOR.sub("", m.group(0)), block)
+    return head + _AT_OPERATOR.sub(lambda m: _CLASHING.sub("", m.group(0)), block)
 
 
 def create_fails():
@@ -59,7 +59,7 @@ def ensure_installable(major):
     error = create_fails()
     if error is None:
         return False
-    if "is already the commutator" not in error:
+    if "is already the" not in error:
         raise BringUpError(f"CREATE EXTENSION pg_sphere fails ({error}): check the"
             f" postgresql-{major}-pgsphere package, then run `make serve` again")
     script = script_path(major)

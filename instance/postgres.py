@@ -31,26 +31,26 @@ def _running_binary_replaced(datadir):
         return False
 
 
-def ensure_running(major):
+def ensure_running(major, cluster=CLUSTER):
     """Creates the cluster if there is none, starts it when it is down and
     restarts it when an upgrade replaced its binary; returns its port."""
     found = clusters()
-    if (major, CLUSTER) not in found:
-        say(f"creating the PostgreSQL cluster {major}/{CLUSTER}")
-        run(["pg_createcluster", major, CLUSTER])
+    if (major, cluster) not in found:
+        say(f"creating the PostgreSQL cluster {major}/{cluster}")
+        run(["pg_createcluster", major, cluster])
         found = clusters()
-    port, state, datadir, logfile = found[(major, CLUSTER)]
+    port, state, datadir, logfile = found[(major, cluster)]
     action = None
     if state != "online":
         action = "start"
     elif _running_binary_replaced(datadir):
         action = "restart"
     if action:
-        say(f"{action}ing PostgreSQL {major}/{CLUSTER}")
-        result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, CLUSTER, action],
+        say(f"{action}ing PostgreSQL {major}/{cluster}")
+        result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, action],
             check=False)
         if result.returncode != 0:
-            raise BringUpError(f"PostgreSQL {major}/{CLUSTER} won't {action}: read"
+            raise BringUpError(f"PostgreSQL {major}/{cluster} won't {action}: read"
                 f" {logfile or '/var/log/postgresql/'}, fix the cause, then run"
                 " `make serve` again")
     return port

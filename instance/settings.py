@@ -37,9 +37,3 @@ def load(path=SETTINGS_FILE, environ=None):
             values[name] = string.Template(raw).safe_substitute(values)
     return values
 
-
-def shell_exports(values):
-    """Returns the settings as `export NAME='value'` lines for a POSIX shell."""
-    def quote(value):
-        return "'" + value.replace("'", "'\\''") + "'"
-    return "".join(f"export {name}={quote(value)}\n" for name, value in values.items())

@@ -1,0 +1,62 @@
+<resource schema="illu67p" resdir=".">
+  <meta name="title">Illumination maps of comet 67P/Churyumov-Gerasimenko (CDPP)</meta>
+  <meta name="description">
+    Maps of the solar illumination (incidence angle and illuminated fraction)
+    on the surface of the nucleus of comet 67P/Churyumov-Gerasimenko, computed
+    from a shape model of the bilobed nucleus and the direction of the Sun in
+    the comet's body frame, for epochs of the Rosetta mission (2014-08 to
+    2016-09).  One granule per epoch, with the subsolar point and the
+    heliocentric distance, a map file and a PNG preview.
+  </meta>
+  <meta name="creationDate">2025-01-01T00:00:00Z</meta>
+  <meta name="creator">
+    <meta name="name">CDPP</meta>
+  </meta>
+  <meta name="subject">comets</meta>
+  <meta name="subject">comet-nuclei</meta>
+  <meta name="subject">solar-system-astronomy</meta>
+  <meta name="referenceURL">https://cdpp.irap.omp.eu</meta>
+  <meta name="type">Simulation</meta>
+  <meta name="contentLevel">Research</meta>
+
+  <table id="epn_core" onDisk="True" adql="True">
+    <meta name="description">
+      One row per illumination map of the nucleus of 67P (EPN-TAP 2.0).
+    </meta>
+    <publish sets="local,ivo_managed"/>
+    <mixin
+      spatial_frame_type="body"
+      optional_columns="access_url access_format access_estsize
+        thumbnail_url datalink_url publisher time_scale
+        subsolar_longitude_min subsolar_longitude_max
+        subsolar_latitude_min subsolar_latitude_max
+        sun_distance_min sun_distance_max"
+      >//epntap2#table-2_0</mixin>
+  </table>
+
+  <data id="import">
+    <sources item="bundled sample"/>
+    <embeddedGrammar>
+      <iterator>
+        <code>
+          from ingest import rdgrammar
+          yield from rdgrammar.rows("illu67p", self.grammar.rd.resdir,
+            [c.name for c in self.grammar.rd.getById("epn_core")],
+            base.ui.notifyWarning)
+        </code>
+      </iterator>
+    </embeddedGrammar>
+    <make table="epn_core">
+      <rowmaker idmaps="*"/>
+    </make>
+  </data>
+
+  <service id="q" allowed="form">
+    <meta name="shortName">67P illumination</meta>
+    <meta name="title">Illumination maps of 67P: granule search</meta>
+    <dbCore queriedTable="epn_core">
+      <condDesc buildFrom="time_min"/>
+      <condDesc buildFrom="subsolar_latitude_min"/>
+    </dbCore>
+  </service>
+</resource>

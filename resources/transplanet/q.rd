@@ -1,0 +1,59 @@
+<resource schema="transplanet" resdir=".">
+  <meta name="title">Transplanet model runs at Earth, Mars and Jupiter (CDPP)</meta>
+  <meta name="description">
+    Runs of Transplanet, the IRAP model of the coupling between the
+    magnetosphere and the ionosphere, at Earth, Mars and Jupiter over a grid of
+    conditions (date, latitude, local time, solar activity): altitude profiles
+    of the electron and ion densities, temperatures and field-aligned
+    velocities.  One granule per run, with its data file and a PNG preview.
+  </meta>
+  <meta name="creationDate">2025-01-01T00:00:00Z</meta>
+  <meta name="creator">
+    <meta name="name">CDPP</meta>
+  </meta>
+  <meta name="subject">planetary-ionospheres</meta>
+  <meta name="subject">planetary-magnetospheres</meta>
+  <meta name="subject">planetary-science</meta>
+  <meta name="referenceURL">https://cdpp.irap.omp.eu</meta>
+  <meta name="type">Simulation</meta>
+  <meta name="contentLevel">Research</meta>
+
+  <table id="epn_core" onDisk="True" adql="True">
+    <meta name="description">
+      One row per Transplanet run (EPN-TAP 2.0).
+    </meta>
+    <publish sets="local,ivo_managed"/>
+    <mixin
+      spatial_frame_type="body"
+      optional_columns="access_url access_format access_estsize
+        thumbnail_url datalink_url publisher time_scale species
+        local_time_min local_time_max"
+      >//epntap2#table-2_0</mixin>
+  </table>
+
+  <data id="import">
+    <sources item="bundled sample"/>
+    <embeddedGrammar>
+      <iterator>
+        <code>
+          from ingest import rdgrammar
+          yield from rdgrammar.rows("transplanet", self.grammar.rd.resdir,
+            [c.name for c in self.grammar.rd.getById("epn_core")],
+            base.ui.notifyWarning)
+        </code>
+      </iterator>
+    </embeddedGrammar>
+    <make table="epn_core">
+      <rowmaker idmaps="*"/>
+    </make>
+  </data>
+
+  <service id="q" allowed="form">
+    <meta name="shortName">Transplanet</meta>
+    <meta name="title">Transplanet model runs: granule search</meta>
+    <dbCore queriedTable="epn_core">
+      <condDesc buildFrom="target_name"/>
+      <condDesc buildFrom="time_min"/>
+    </dbCore>
+  </service>
+</resource>
