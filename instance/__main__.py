@@ -21,7 +21,7 @@ def urls(settings):
     from .dachs import SERVICES
     base = settings["CDPP_SERVER_URL"]
     pairs = [("TAP", f"{base}/tap"), ("OAI-PMH", f"{base}/oai.xml")]
-    pairs += [(service, f"{base}/{service}/q/info") for service in SERVICES]
+    pairs += [(service, f"{base}/{service}/q/q/form") for service in SERVICES]
     return pairs
 
 

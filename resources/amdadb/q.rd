@@ -32,7 +32,8 @@
       spatial_frame_type="none"
       optional_columns="access_url access_format access_estsize
         thumbnail_url datalink_url external_link publisher
-        bib_reference instrument_type time_scale target_region species"
+        bib_reference instrument_type time_scale target_region species
+        file_name processing_level_desc spatial_coordinate_description"
       >//epntap2#table-2_0</mixin>
   </table>
 

@@ -1,0 +1,79 @@
+"""The three EPN-TAP services through TAP, with pyvo and STILTS taplint."""
+
+import re
+import subprocess
+from datetime import date
+
+import pytest
+from astropy.time import Time
+
+from instance.dachs import SERVICES
+
+pytestmark = pytest.mark.integration
+
+EPNTAP_UTYPE = "ivo://ivoa.net/std/epntap#table-2.0"
+FILLED_ON_EVERY_ROW = ("granule_uid", "granule_gid", "obs_id", "dataproduct_type",
+    "target_name", "target_class", "time_min", "time_max", "instrument_host_name",
+    "instrument_name", "service_title")
+
+
+def test_epn_core_tables_carry_the_epntap_utype(tap):
+    rows = tap.search("SELECT table_name, utype FROM tap_schema.tables"
+        " WHERE table_name LIKE '%.epn_core'").to_table()
+    found = {str(name): str(utype) for name, utype in zip(rows["table_name"], rows["utype"])}
+    assert found == {f"{service}.epn_core": EPNTAP_UTYPE for service in SERVICES}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_granules_have_their_mandatory_values(tap, service):
+    missing = " OR ".join(f"{column} IS NULL" for column in FILLED_ON_EVERY_ROW)
+    counts = tap.search(f"SELECT COUNT(*) AS n, SUM(CASE WHEN {missing} THEN 1 ELSE 0 END)"
+        f" AS incomplete, SUM(CASE WHEN service_title = '{service}' THEN 1 ELSE 0 END)"
+        f" AS titled FROM {service}.epn_core").to_table()
+    assert counts["n"][0] > 0
+    assert counts["incomplete"][0] == 0
+    assert counts["titled"][0] == counts["n"][0]
+
+
+def test_times_are_julian_days_with_min_before_max(tap):
+    bad = tap.search("SELECT COUNT(*) AS n FROM amdadb.epn_core WHERE time_min > time_max"
+        " OR time_min < 2378496.5 OR time_max > 2488069.5").to_table()
+    assert bad["n"][0] == 0
+
+
+def jd(day):
+    return Time(day.isoformat(), scale="utc").jd
+
+
+def test_vespa_query_returns_the_granules_of_the_interval(tap):
+    earth = tap.search("SELECT granule_gid, MIN(time_min) AS first, MAX(time_max) AS last"
+        " FROM amdadb.epn_core WHERE target_name = 'Earth' GROUP BY granule_gid").to_table()
+    assert len(earth) > 0
+    first = Time(min(earth["first"]), format="jd").to_datetime().date()
+    day1 = date.fromordinal(first.toordinal() + 10)
+    j1, j2 = jd(day1), jd(day1) + 2
+    result = tap.search(f"SELECT * FROM amdadb.epn_core WHERE target_name='Earth'"
+        f" AND time_min <= {j2} AND time_max >= {j1}").to_table()
+    expected = {str(gid) for gid, lo, hi in zip(earth["granule_gid"], earth["first"],
+        earth["last"]) if lo <= j2 and hi >= j1}
+    assert {str(g) for g in result["granule_gid"]} == expected
+    assert all(str(t) == "Earth" for t in result["target_name"])
+    assert all(lo <= j2 and hi >= j1 for lo, hi in zip(result["time_min"], result["time_max"]))
+    # daily granules: each dataset contributes the days touching [j1, j2]
+    for gid in expected:
+        days = sorted(lo for g, lo in zip(result["granule_gid"], result["time_min"])
+            if str(g) == gid)
+        assert 1 <= len(days) <= 4
+        assert all(b - a == pytest.approx(1.0) for a, b in zip(days, days[1:]))
+
+
+def test_taplint_reports_no_error(server):
+    result = subprocess.run(["stilts", "taplint", f"tapurl={server}/tap",
+        "stages=-LOC -EXA -UPL", "maxrepeat=3"], capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=900)
+    totals = re.search(r"Totals: Errors: (\d+); Warnings: (\d+)", result.stdout)
+    assert totals, f"no Totals line in taplint output:\n{result.stdout[-3000:]}"
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("W-")]
+    print("taplint warnings:\n" + "\n".join(warnings))
+    errors = [line for line in result.stdout.splitlines() if line.startswith("E-")]
+    assert int(totals.group(1)) == 0, "\n".join(errors)
