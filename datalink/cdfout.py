@@ -1,0 +1,135 @@
+"""CDF output of a :class:`~datalink.cdfread.Slice`: an ISTP subset of the source file.
+
+The subset holds the sliced parameters, their time variable and every
+variable their attributes point at (DEPEND_i, LABL_PTR_i, DELTA_*_VAR …),
+with the global and variable attributes of the source kept and their CDF
+types preserved.  Record-varying variables are cut to the records of their
+own time variable inside the requested interval.  cdflib writes a CDF file
+one variable at a time, so the subset is written to a temporary file (memory
+holds one variable's slice at most) and then streamed in blocks.
+"""
+
+import os
+import tempfile
+
+import numpy as np
+from cdflib.cdfwrite import CDF as CdfWriter
+
+from . import epochs
+from .errors import CorruptFile
+
+MEDIA_TYPE = "application/x-cdf"
+BLOCK_BYTES = 1024 * 1024
+
+
+def referenced_variables(file, names):
+    """Return ``names`` and every variable their attributes name, transitively, in file order."""
+    wanted = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        for value in file.attributes(name).values():
+            if isinstance(value, str) and value.strip() in file.variables and value.strip() not in wanted:
+                pending.append(value.strip())
+    return [name for name in file.variables if name in wanted]
+
+
+def _typed_attribute(cdf, attribute, entry):
+    """Return [value, cdf type] of one attribute entry, as cdflib's writer takes it."""
+    data = cdf.attget(attribute, entry)
+    value = data.Data
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(-1)[0]
+    if data.Data_Type in ("CDF_CHAR", "CDF_UCHAR"):
+        return value
+    return [value, data.Data_Type.lower()]
+
+
+def _global_attributes(file):
+    """Return the source's global attributes in the form cdflib's writer takes."""
+    result = {}
+    for name in file.global_attributes:
+        inquiry = file.cdf.attinq(name)
+        entries = {}
+        for entry in range(inquiry.max_gr_entry + 1):
+            try:
+                entries[entry] = _typed_attribute(file.cdf, name, entry)
+            except (ValueError, KeyError, IndexError):
+                continue
+        if entries:
+            result[name] = entries
+    return result
+
+
+def _variable_attributes(file, name):
+    """Return the attributes of variable ``name`` in the form cdflib's writer takes."""
+    return {attribute: _typed_attribute(file.cdf, attribute, name) for attribute in file.attributes(name)}
+
+
+def _record_range(file, slice_, name, ranges):
+    """Return the records [first, stop) of variable ``name`` inside the slice's interval."""
+    time_variable = name if file.data_type(name) in epochs.EPOCH_TYPES else file.time_variable(name)
+    if time_variable is None:
+        return 0, file.record_count(name)
+    if time_variable not in ranges:
+        epoch_type = file.data_type(time_variable)
+        first, stop = 0, file.record_count(time_variable)
+        if slice_.start_time is not None:
+            first = file.search(time_variable, epochs.time_to_epoch(slice_.start_time, epoch_type), "left")
+        if slice_.stop_time is not None:
+            stop = max(first, file.search(time_variable, epochs.time_to_epoch(slice_.stop_time, epoch_type), "right"))
+        ranges[time_variable] = (first, stop)
+    first, stop = ranges[time_variable]
+    return first, min(stop, file.record_count(name))
+
+
+def write_subset(slice_, path):
+    """Write the ISTP subset CDF of ``slice_`` to ``path`` (which must not exist); return ``path``."""
+    file = slice_.file
+    names = referenced_variables(file, [slice_.time_variable] + [p.name for p in slice_.parameters])
+    ranges = {slice_.time_variable: (slice_.first, slice_.stop)}
+    info = file.cdf.cdf_info()
+    writer = CdfWriter(str(path), cdf_spec={"Majority": info.Majority, "Encoding": 6})
+    try:
+        writer.write_globalattrs(_global_attributes(file))
+        for name in names:
+            inquiry = file.cdf.varinq(name)
+            spec = {
+                "Variable": name,
+                "Data_Type": inquiry.Data_Type,
+                "Num_Elements": inquiry.Num_Elements,
+                "Rec_Vary": inquiry.Rec_Vary,
+                "Dim_Sizes": list(inquiry.Dim_Sizes),
+                "Var_Type": "zVariable",
+            }
+            if inquiry.Rec_Vary:
+                first, stop = _record_range(file, slice_, name, ranges)
+                data = file.read(name, first, stop - 1) if stop > first else None
+            else:
+                data = file.read(name)
+            writer.write_var(spec, var_attrs=_variable_attributes(file, name), var_data=data)
+    except CorruptFile:
+        raise
+    except Exception as exc:
+        raise CorruptFile(file.path, f"cannot copy into a CDF subset ({type(exc).__name__}: {exc})") from None
+    finally:
+        writer.close()
+    return path
+
+
+def cdf_stream(slice_):
+    """Yield the bytes of the ISTP subset CDF of ``slice_``, in blocks of :data:`BLOCK_BYTES`."""
+    directory = tempfile.mkdtemp(prefix="datalink-")
+    path = os.path.join(directory, slice_.path.stem + "_subset.cdf")
+    try:
+        write_subset(slice_, path)
+        with open(path, "rb") as stream:
+            while block := stream.read(BLOCK_BYTES):
+                yield block
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(directory)

@@ -1,0 +1,66 @@
+"""Vectorised formatting of numeric arrays and rows as text.
+
+Values are turned into fixed-width byte strings by numpy and rows are
+assembled in one buffer whose NUL padding is then removed, so that text
+output needs no Python loop over rows.
+"""
+
+import numpy as np
+
+# Width of the text of one value of each numpy kind/size (shortest round-trip repr).
+_WIDTHS = {
+    ("f", 4): 16, ("f", 8): 25, ("i", 1): 4, ("i", 2): 6, ("i", 4): 11, ("i", 8): 20,
+    ("u", 1): 3, ("u", 2): 5, ("u", 4): 10, ("u", 8): 20,
+}
+
+
+def number_texts(values):
+    """Return the texts of the numbers ``values`` as an ``S`` array of the same shape.
+
+    Floats are written with the shortest text that reads back to the same
+    value, NaN as ``NaN`` and infinities as ``+Inf``/``-Inf``.
+    """
+    values = np.asarray(values)
+    width = _WIDTHS.get((values.dtype.kind, values.dtype.itemsize), 25)
+    texts = values.astype(f"S{width}")
+    if values.dtype.kind == "f":
+        special = ~np.isfinite(values)
+        if special.any():
+            texts[np.isnan(values)] = b"NaN"
+            texts[values == np.inf] = b"+Inf"
+            texts[values == -np.inf] = b"-Inf"
+    return texts
+
+
+def join_rows(parts):
+    """Return the bytes of rows assembled from ``parts``, NUL padding removed.
+
+    ``parts`` is a list of items, each either a bytes literal (repeated on
+    every row) or an ``S`` array of shape (rows,) or (rows, k) (its k values
+    are written one after the other).  All arrays have the same number of rows.
+    """
+    rows = next(p.shape[0] for p in parts if isinstance(p, np.ndarray))
+    fields = []
+    for index, part in enumerate(parts):
+        if isinstance(part, np.ndarray):
+            fields.append((f"f{index}", part.dtype, part.shape[1:]))
+        else:
+            fields.append((f"f{index}", f"S{len(part)}"))
+    buffer = np.zeros(rows, dtype=np.dtype(fields))
+    for index, part in enumerate(parts):
+        buffer[f"f{index}"] = part
+    octets = buffer.view(np.uint8)
+    return octets[octets != 0].tobytes()
+
+
+def spaced(texts):
+    """Return ``texts`` (an ``S`` array) with each value preceded by a space, as an ``S`` array.
+
+    The space comes first and the value's NUL padding after it, so that
+    :func:`join_rows` gives `` value`` for each of them.
+    """
+    width = texts.dtype.itemsize
+    out = np.zeros(texts.shape + (width + 1,), dtype=np.uint8)
+    out[..., 0] = ord(" ")
+    out[..., 1:] = texts.view(np.uint8).reshape(texts.shape + (width,))
+    return out.view(f"S{width + 1}").reshape(texts.shape)
