@@ -46,16 +46,16 @@ def jd(day):
 
 
 def test_vespa_query_returns_the_granules_of_the_interval(tap):
-    earth = tap.search("SELECT granule_gid, MIN(time_min) AS first, MAX(time_max) AS last"
+    earth = tap.search("SELECT granule_gid, MIN(time_min) AS t_first, MAX(time_max) AS t_last"
         " FROM amdadb.epn_core WHERE target_name = 'Earth' GROUP BY granule_gid").to_table()
     assert len(earth) > 0
-    first = Time(min(earth["first"]), format="jd").to_datetime().date()
+    first = Time(min(earth["t_first"]), format="jd").to_datetime().date()
     day1 = date.fromordinal(first.toordinal() + 10)
     j1, j2 = jd(day1), jd(day1) + 2
     result = tap.search(f"SELECT * FROM amdadb.epn_core WHERE target_name='Earth'"
         f" AND time_min <= {j2} AND time_max >= {j1}").to_table()
-    expected = {str(gid) for gid, lo, hi in zip(earth["granule_gid"], earth["first"],
-        earth["last"]) if lo <= j2 and hi >= j1}
+    expected = {str(gid) for gid, lo, hi in zip(earth["granule_gid"], earth["t_first"],
+        earth["t_last"]) if lo <= j2 and hi >= j1}
     assert {str(g) for g in result["granule_gid"]} == expected
     assert all(str(t) == "Earth" for t in result["target_name"])
     assert all(lo <= j2 and hi >= j1 for lo, hi in zip(result["time_min"], result["time_max"]))
