@@ -13,13 +13,28 @@ import os
 import tempfile
 
 import numpy as np
-from cdflib.cdfwrite import CDF as CdfWriter
+from cdflib.cdfwrite import CDF as _CdflibWriter
 
 from . import epochs
 from .errors import CorruptFile
 
 MEDIA_TYPE = "application/x-cdf"
 BLOCK_BYTES = 1024 * 1024
+
+
+class CdfWriter(_CdflibWriter):
+    """cdflib's CDF writer, with CDF_EPOCH16 data written as the (seconds, picoseconds) pairs it is.
+
+    cdflib 1.3 flattens EPOCH16 values into (real, imag) float pairs before
+    converting them, then converts each float into a complex of its own,
+    which doubles the records; here the pairs are written as they are.
+    """
+
+    def _convert_data(self, data_type, num_elems, num_values, indata):
+        if data_type == self.CDF_EPOCH16 and isinstance(indata, np.ndarray) and indata.dtype.kind == "f":
+            pairs = indata.astype(np.dtype(self._convert_option() + "f8"))
+            return pairs.size // (2 * num_values * num_elems), pairs.tobytes()
+        return super()._convert_data(data_type, num_elems, num_values, indata)
 
 
 def referenced_variables(file, names):

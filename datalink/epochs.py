@@ -21,9 +21,6 @@ from cdflib.epochs import CDFepoch
 
 from .errors import BadParameter
 
-# Times after the last known leap second make ERFA warn about a "dubious year".
-warnings.filterwarnings("ignore", message=r".*dubious year", module="erfa")
-
 EPOCH = "CDF_EPOCH"
 EPOCH16 = "CDF_EPOCH16"
 TT2000 = "CDF_TIME_TT2000"
@@ -42,6 +39,20 @@ _ISO_RE = re.compile(
 )
 
 
+def _quiet_erfa(function):
+    """Return ``function`` run with ERFA's "dubious year" warnings (times after the last known leap second) off."""
+
+    def quiet(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*dubious year")
+            return function(*args, **kwargs)
+
+    quiet.__doc__ = function.__doc__
+    quiet.__name__ = function.__name__
+    return quiet
+
+
+@_quiet_erfa
 def parse_time(value, name):
     """Return ``value`` as an astropy :class:`~astropy.time.Time` (UTC).
 
@@ -83,6 +94,7 @@ def parse_mjd(value, name):
     return Time(mjd, format="mjd", scale="utc")
 
 
+@_quiet_erfa
 def _components(time):
     """Return [year, month, day, hour, minute, second, ms, us, ns] of a UTC :class:`Time`."""
     t = Time(time, precision=9)

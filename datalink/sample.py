@@ -10,9 +10,9 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from cdflib.cdfwrite import CDF as CdfWriter
 
 from . import epochs
+from .cdfout import CdfWriter
 
 TT2000_FILL = np.int64(-9223372036854775808)
 
