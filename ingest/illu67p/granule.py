@@ -1,0 +1,126 @@
+"""The EPN-TAP 2.0 granule of an illu67p product (one map at one epoch)."""
+
+import datetime as dt
+import math
+import os
+import urllib.parse
+
+from ingest import settings
+from ingest.illu67p import product
+
+SERVICE = "illu67p"
+SERVICE_TITLE = "illu67p"
+GRANULE_GID = "illumination-maps"
+FITS_MIME = "application/fits"
+PNG_MIME = "image/png"
+#: UCD of what the maps hold.
+MEASUREMENT_TYPE = "pos.incidenceAng"
+
+
+def urls(granule_uid, file_name):
+    """Return the access_url, datalink_url and thumbnail_url of a granule
+    whose product file (in the service's data directory) is file_name, on
+    the server of the project settings."""
+    values = settings.load()
+    server = values["CDPP_SERVER_URL"].rstrip("/")
+    did = urllib.parse.quote(publisher_did(granule_uid, values["CDPP_AUTHORITY"]), safe="")
+    return {
+        "access_url": f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}",
+        "datalink_url": f"{server}/{SERVICE}/q/dl/dlmeta?ID={did}",
+        "thumbnail_url": f"{server}/{SERVICE}/q/dl/dlget?ID={did}&FORMAT=image%2Fpng",
+    }
+
+
+def publisher_did(granule_uid, authority):
+    """Return the publisher DID of a granule: ivo://<authority>/~?illu67p/<uid>."""
+    return f"ivo://{authority}/~?{SERVICE}/{granule_uid}"
+
+
+def accref(file_name):
+    """Return the DaCHS access reference (path below the inputs directory) of
+    a file of the service's data directory."""
+    return f"{SERVICE}/data/{file_name}"
+
+
+def granule_uid(epoch):
+    """Return the granule_uid of the map of an astropy Time epoch."""
+    return "67p-illumination-" + epoch.utc.strftime("%Y%m%dT%H%M%S")
+
+
+def preview_path(fits_path):
+    """Return the path of the PNG preview that goes with a FITS map."""
+    return os.path.splitext(fits_path)[0] + ".png"
+
+
+def granule_from(fits_path):
+    """Return the granule dict (epn_core column names, plus the prodtbl*
+    keys of DaCHS's products table) of the FITS map at fits_path; raise
+    product.ProductError for a broken product."""
+    fits_path = str(fits_path)
+    record = product.read_map(fits_path)
+    preview = preview_path(fits_path)
+    if not os.path.isfile(preview):
+        raise product.ProductError(f"preview {os.path.basename(preview)} missing")
+    header = record.header
+    if header["OBJECT"] != product.OBJECT_NAME:
+        raise product.ProductError(f"OBJECT={header['OBJECT']!r} is not {product.OBJECT_NAME}")
+    try:
+        created = dt.datetime.fromisoformat(header["DATE"])
+    except ValueError:
+        raise product.ProductError(f"DATE={header['DATE']!r} is not an ISO date")
+    name = os.path.basename(fits_path)
+    uid = granule_uid(record.epoch)
+    size = os.path.getsize(fits_path)
+    lon_step = float(abs(record.lon[1] - record.lon[0])) if len(record.lon) > 1 else 360.0
+    lat_step = float(abs(record.lat[1] - record.lat[0])) if len(record.lat) > 1 else 180.0
+    jd = float(record.epoch.utc.jd)
+    row = {
+        "granule_uid": uid,
+        "granule_gid": GRANULE_GID,
+        "obs_id": uid,
+        "dataproduct_type": "ma",
+        "target_name": product.OBJECT_NAME,
+        "target_class": "comet",
+        "time_min": jd,
+        "time_max": jd,
+        "time_scale": "UTC",
+        "c1min": float(record.lon.min() - lon_step / 2),
+        "c1max": float(record.lon.max() + lon_step / 2),
+        "c2min": float(record.lat.min() - lat_step / 2),
+        "c2max": float(record.lat.max() + lat_step / 2),
+        "c3min": None,
+        "c3max": None,
+        "c1_resol_min": lon_step,
+        "c1_resol_max": lon_step,
+        "c2_resol_min": lat_step,
+        "c2_resol_max": lat_step,
+        "spatial_frame_type": "body",
+        "subsolar_longitude_min": header["SUBSOLON"],
+        "subsolar_longitude_max": header["SUBSOLON"],
+        "subsolar_latitude_min": header["SUBSOLAT"],
+        "subsolar_latitude_max": header["SUBSOLAT"],
+        "sun_distance_min": header["SUNDIST"],
+        "sun_distance_max": header["SUNDIST"],
+        "illuminated_fraction": header["LITFRAC"],
+        "dayside_fraction": header["DAYFRAC"],
+        "instrument_host_name": None,
+        "instrument_name": header["MODEL"],
+        "measurement_type": MEASUREMENT_TYPE,
+        "processing_level": 5,
+        "creation_date": created,
+        "modification_date": created,
+        "release_date": created,
+        "service_title": SERVICE_TITLE,
+        "publisher": settings.load()["CDPP_PUBLISHER"],
+        "access_format": FITS_MIME,
+        "access_estsize": max(1, math.ceil(size / 1024)),
+        "file_name": name,
+        "prodtblAccref": accref(name),
+        "prodtblPath": fits_path,
+        "prodtblFsize": size,
+        "prodtblMime": FITS_MIME,
+        "prodtblPreview": accref(os.path.basename(preview)),
+        "prodtblPreviewMime": PNG_MIME,
+    }
+    row.update(urls(uid, name))
+    return row
