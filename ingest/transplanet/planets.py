@@ -103,9 +103,6 @@ class Planet:
     #: Cross-section of a flux tube grows as r^tube_exponent (3 for a
     #: dipole field, 2 for radial spreading).
     tube_exponent: float
-    published_peak_altitude_km: float
-    published_peak_density_cm3: float
-    peak_reference: str = ""
     target_class: str = "planet"
 
     def gravity(self, altitude_km):
@@ -143,8 +140,6 @@ EARTH = Planet(
     te_top_day=3000.0, te_top_night=1200.0, te_height_km=150.0,
     ti_top_day=1800.0, ti_top_night=1000.0, ti_height_km=400.0,
     altitude_min_km=100.0, altitude_max_km=2000.0, tube_exponent=3.0,
-    published_peak_altitude_km=300.0, published_peak_density_cm3=1.0e6,
-    peak_reference="F2 peak, Schunk & Nagy (2009) ch. 11; IRI (Bilitza et al. 2017)",
 )
 
 MARS = Planet(
@@ -166,8 +161,6 @@ MARS = Planet(
     te_top_day=3000.0, te_top_night=1000.0, te_height_km=40.0,
     ti_top_day=1000.0, ti_top_night=400.0, ti_height_km=80.0,
     altitude_min_km=80.0, altitude_max_km=600.0, tube_exponent=2.0,
-    published_peak_altitude_km=130.0, published_peak_density_cm3=1.5e5,
-    peak_reference="Withers (2009), Adv. Space Res. 44, 277",
 )
 
 JUPITER = Planet(
@@ -189,9 +182,6 @@ JUPITER = Planet(
     te_top_day=1500.0, te_top_night=1100.0, te_height_km=400.0,
     ti_top_day=1200.0, ti_top_night=1000.0, ti_height_km=600.0,
     altitude_min_km=300.0, altitude_max_km=4000.0, tube_exponent=3.0,
-    published_peak_altitude_km=1500.0, published_peak_density_cm3=1.0e5,
-    peak_reference="Galileo and Juno radio occultations, Hinson et al. (1997); "
-                   "Mendillo et al. (2022)",
 )
 
 PLANETS = {planet.name: planet for planet in (EARTH, MARS, JUPITER)}
