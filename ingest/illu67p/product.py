@@ -30,15 +30,15 @@ HEADER_CARDS = {
     "SUNDIST": (float, "[au] heliocentric distance of the comet"),
     "ROTANGLE": (float, "[deg] rotation angle W of the prime meridian"),
     "DAYFRAC": (float, "area fraction of the surface facing the Sun"),
-    "LITFRAC": (float, "area fraction lit (facing the Sun, not shadowed)"),
+    "LITFRAC": (float, "area fraction lit (day side, not shadowed)"),
     "SHAPEMOD": (str, "shape model"),
     "MODEL": (str, "illumination model name and version"),
     "DATE": (str, "creation date of this file, ISO 8601, UTC"),
 }
 
 OBJECT_NAME = "67P/Churyumov-Gerasimenko"
-SHAPE_MODEL = "two-ellipsoid 67P (Sierks et al. 2015 lobes)"
-MODEL_NAME = "illu67p ray-marched illumination 1.0"
+SHAPE_MODEL = "67P two ellipsoids, Sierks 2015 lobes"
+MODEL_NAME = "illu67p illumination 1.0"
 
 
 def base_name(epoch):
@@ -91,12 +91,11 @@ def write_preview(path, illumination):
     (cosine of the incidence angle, black where unlit, north up) and return
     path."""
     import matplotlib
-    from matplotlib import cm
     from PIL import Image
     matplotlib.use("Agg")
     cos_i = np.cos(np.radians(illumination.incidence_deg))
     values = np.where(illumination.lit, cos_i, 0.0)
-    rgba = cm.get_cmap("inferno")(values, bytes=True)
+    rgba = matplotlib.colormaps["inferno"](values, bytes=True)
     image = Image.fromarray(rgba[::-1, :, :3]).resize(
         (values.shape[1] * 4, values.shape[0] * 4), Image.NEAREST)
     image.quantize(colors=32).save(path, optimize=True)
