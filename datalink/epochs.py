@@ -178,7 +178,7 @@ def _tt2000_to_unix_ns(raw, bad):
 def iso_bytes(times, digits):
     """Return ISO 8601 texts (``YYYY-MM-DDThh:mm:ss.fff…``) of ``datetime64[ns]`` values.
 
-    ``digits`` (3, 6 or 9) is the number of decimals of the seconds.
+    ``digits`` (3, 6 or 9) is the number of decimals of the seconds (rounded).
     The result is a numpy ``S`` array of width ``20 + digits``; NaT gives an
     empty string.  Dates are formatted once per distinct second and the
     fractions with integer arithmetic, so that long arrays format quickly.
@@ -191,6 +191,9 @@ def iso_bytes(times, digits):
         return out.view(f"S{width}").reshape(0)
     nat = np.isnat(times)
     ns = np.where(nat, 0, times.view(np.int64))
+    if digits < 9:
+        unit = 10 ** (9 - digits)
+        ns = (ns + unit // 2) // unit * unit
     seconds = np.floor_divide(ns, 1_000_000_000)
     fraction = ns - seconds * 1_000_000_000
     change = np.empty(n, dtype=bool)

@@ -41,10 +41,10 @@ def test_slice_holds_exactly_the_records_of_the_interval(shared_file):
     sliced = open_slice(shared_file, str(start), str(stop))
     inside = np.flatnonzero((times >= start) & (times <= stop))
     assert (sliced.first, sliced.stop) == (inside[0], inside[-1] + 1)
-    read = np.concatenate([c.epochs for c in sliced.chunks(7)])
+    read = np.concatenate([c.epochs for c in sliced.chunks(97)])
     assert np.array_equal(read, raw[inside[0]: inside[-1] + 1])
     parameter = sliced.parameters[0]
-    values = np.concatenate([c.values[parameter.name] for c in sliced.chunks(5)])
+    values = np.concatenate([c.values[parameter.name] for c in sliced.chunks(53)])
     full = cdflib.CDF(str(shared_file)).varget(parameter.name)
     assert np.array_equal(values, full[inside[0]: inside[-1] + 1], equal_nan=True)
 

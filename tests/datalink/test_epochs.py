@@ -80,5 +80,12 @@ def test_iso_bytes_matches_numpy(digits):
     ns = np.sort(rng.integers(-10**18, 2 * 10**18, 5000))
     times = ns.astype("datetime64[ns]")
     unit = {3: "ms", 6: "us", 9: "ns"}[digits]
-    expected = np.datetime_as_string(times.astype(f"datetime64[{unit}]"), unit=unit).astype(f"S{20 + digits}")
+    step = 10 ** (9 - digits)
+    rounded = ((ns + step // 2) // step * step).astype("datetime64[ns]")
+    expected = np.datetime_as_string(rounded.astype(f"datetime64[{unit}]"), unit=unit).astype(f"S{20 + digits}")
     assert list(epochs.iso_bytes(times, digits)) == list(expected)
+
+
+def test_iso_bytes_rounds_into_the_next_second():
+    times = np.array(["2020-12-31T23:59:59.9996"], dtype="datetime64[ns]")
+    assert epochs.iso_bytes(times, 3)[0] == b"2021-01-01T00:00:00.000"
