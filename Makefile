@@ -21,3 +21,12 @@ test:
 
 bench:
 	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
+
+.PHONY: validate-registry register-rofr
+
+# The publishing registry: check it as the Registry of Registries does, then register it.
+validate-registry:
+	@$(VENV)/bin/python -m registry validate
+
+register-rofr:
+	@$(VENV)/bin/python -m registry register

@@ -53,6 +53,7 @@ def instance_stage(settings, restart):
     for service in dachs.SERVICES:
         restart |= dachs.sync_service(settings, service)
         restart |= dachs.import_service(settings, service, code)
+    dachs.publish_system(settings)
     running = server.pid(settings)
     if running and restart:
         say("restarting DaCHS for the new configuration")

@@ -149,3 +149,30 @@ def import_service(settings, service, code_digest):
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest)
     return True
+
+
+def system_ivoids(settings):
+    """Returns the identifiers of DaCHS's own records: the authority, the
+    publishing registry and the TAP service."""
+    authority = settings["CDPP_AUTHORITY"]
+    return {f"ivo://{authority}", f"ivo://{authority}/__system__/services/registry",
+        f"ivo://{authority}/tap"}
+
+
+def publish_system(settings):
+    """Publishes the authority and registry records (//services) and the TAP
+    service (//tap) unless they are published under the configured authority;
+    returns True if it published them."""
+    result = run(["psql", "-X", "-At", "-d", settings["CDPP_DB_NAME"], "-c",
+        "SELECT ivoid FROM dc.resources WHERE NOT deleted"
+        " AND sourcerd IN ('__system__/services', '__system__/tap')"],
+        user="postgres", capture=True, check=False)
+    if system_ivoids(settings) <= set(result.stdout.split()):
+        return False
+    say("publishing the registry, the authority and the TAP service")
+    try:
+        dachs(settings, "pub", "//services", "//tap")
+    except subprocess.CalledProcessError:
+        raise BringUpError("publishing //services and //tap failed (see the log):"
+            " check the [ivoa] authority and defaultmeta.txt, then run `make serve` again")
+    return True

@@ -15,10 +15,12 @@ class Check:
 
 
 class Report:
-    """The checks of one validation run, in the order they ran."""
+    """The checks of one validation run of the registry published at base_url,
+    in the order they ran."""
 
-    def __init__(self, subject):
+    def __init__(self, subject, base_url=None):
         self.subject = subject
+        self.base_url = base_url or subject
         self.checks = []
         self.section = ""
 

@@ -503,7 +503,7 @@ def validate(url, base_url=None, authority=None, timeout=60):
     """Returns the Report of a validation of the OAI-PMH endpoint at url, whose
     Identify must declare base_url (default: url) and, if given, manage authority."""
     base_url = base_url or url
-    report = Report(url if url == base_url else f"{url} (published as {base_url})")
+    report = Report(url if url == base_url else f"{url} (published as {base_url})", base_url)
     harvest = Harvest(oai.Endpoint(url, timeout=timeout), base_url, report)
     try:
         if check_identify(harvest):
