@@ -15,6 +15,8 @@ FITS_MIME = "application/fits"
 PNG_MIME = "image/png"
 #: UCD of what the maps hold.
 MEASUREMENT_TYPE = "pos.incidenceAng"
+#: The lobe dimensions of the shape model (Sierks et al. 2015, Science).
+BIB_REFERENCE = "doi:10.1126/science.aaa1044"
 
 
 def urls(granule_uid, file_name):
@@ -112,11 +114,12 @@ def granule_from(fits_path):
         "release_date": created,
         "service_title": SERVICE_TITLE,
         "publisher": settings.load()["CDPP_PUBLISHER"],
+        "bib_reference": BIB_REFERENCE,
         "access_format": FITS_MIME,
         "access_estsize": max(1, math.ceil(size / 1024)),
         "file_name": name,
         "prodtblAccref": accref(name),
-        "prodtblPath": fits_path,
+        "prodtblPath": accref(name),
         "prodtblFsize": size,
         "prodtblMime": FITS_MIME,
         "prodtblPreview": accref(os.path.basename(preview)),

@@ -113,7 +113,7 @@ def granule_from(path):
         "access_estsize": max(1, math.ceil(size / 1024)),
         "file_name": name,
         "prodtblAccref": accref(name),
-        "prodtblPath": path,
+        "prodtblPath": accref(name),
         "prodtblFsize": size,
         "prodtblMime": VOTABLE_MIME,
         "prodtblPreview": accref(os.path.basename(preview)),

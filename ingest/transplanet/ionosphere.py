@@ -36,8 +36,9 @@ electron temperatures and the field-aligned ion velocities:
 5. Temperatures: Te and Ti rise from the neutral temperature to topside
    values (day or night) with planet-dependent e-folding heights.
 6. Field-aligned velocities: above the transition altitude each ion carries
-   a flux equal to ``FLUX_FRACTION`` of its diffusion-limited flux
-   n D / H_p at the transition altitude, conserved along a flux tube whose
+   a flux equal to ``FLUX_FRACTION`` of its column production rate above
+   the transition altitude (the ions made there and not lost locally feed
+   the flow along the field line), conserved along a flux tube whose
    cross-section grows as r^3 (dipole) or r^2 (Mars), upward by day and
    downward by night, bounded by the ion acoustic speed; the velocity is NaN
    where the ion is a trace (below ``TRACE_FRACTION`` of n_e).
@@ -58,7 +59,7 @@ NIGHT_SOURCE_FRACTION = {"Earth": 0.03, "Mars": 0.002, "Jupiter": 0.05}
 #: Fraction of the diffusion-limited flux that flows along the field line.
 FLUX_FRACTION = 0.2
 #: Ions below this fraction of the electron density get no velocity.
-TRACE_FRACTION = 1e-4
+TRACE_FRACTION = 1e-2
 #: An ion whose chemical density reaches this fraction of the electron
 #: density can set the transition altitude.
 SIGNIFICANT_FRACTION = 0.1
@@ -204,8 +205,9 @@ def production(planet, densities, tau, flux):
 
 
 def chemical_equilibrium(planet, prod, densities, te):
-    """Return ({ion: density}, {ion: loss frequency (1/s)}) of photochemical
-    equilibrium for the productions prod (cm^-3 s^-1)."""
+    """Return ({ion: density}, {ion: loss frequency (1/s)}, {ion: total
+    production (cm^-3 s^-1)}) of photochemical equilibrium for the
+    photoproductions prod (cm^-3 s^-1)."""
     total = sum(prod.values())
     n_e = np.sqrt(total / 3e-7) + 1e-6
     dens = {ion.name: n_e / len(planet.ions) for ion in planet.ions}
@@ -214,18 +216,20 @@ def chemical_equilibrium(planet, prod, densities, te):
     for _ in range(_CHEMISTRY_ITERATIONS):
         loss = {}
         new = {}
+        total_made = {}
         for ion in planet.ions:
             made = prod[ion.name].copy()
             for other in planet.ions:
                 for r in other.reactions:
                     if r.product == ion.name:
                         made = made + r.rate_cm3s * densities[r.neutral] * dens[other.name]
+            total_made[ion.name] = made
             loss[ion.name] = ion.alpha(te) * n_e + reaction_loss[ion.name]
             new[ion.name] = made / loss[ion.name]
         new_e = sum(new.values())
         n_e = np.sqrt(n_e * np.maximum(new_e, 1e-30))
         dens = new
-    return dens, loss
+    return dens, loss, total_made
 
 
 def collision_frequency(planet, ion, densities):
@@ -298,7 +302,7 @@ def run(conditions):
     night = production(planet, densities, optical_depth(planet, z, 0.0, t_exo),
                        flux * NIGHT_SOURCE_FRACTION[planet.name])
     prod = {name: np.maximum(prod[name], night[name]) for name in prod}
-    chem, loss = chemical_equilibrium(planet, prod, densities, te)
+    chem, loss, made = chemical_equilibrium(planet, prod, densities, te)
 
     names = [ion.name for ion in planet.ions]
     chem_matrix = np.array([chem[name] for name in names])
@@ -335,8 +339,8 @@ def run(conditions):
     velocities = {}
     for ion in planet.ions:
         name = ion.name
-        limit = FLUX_FRACTION * ions[name][start] * diffusion[name][start] / scale_height[name][start]
-        speed = limit * tube / ions[name] * weight  # m/s
+        column = np.trapz(made[name][start:], z[start:]) * 1e5  # cm^-2 s^-1
+        speed = FLUX_FRACTION * column * tube / ions[name] * weight / 1e2  # m/s
         acoustic = np.sqrt(BOLTZMANN * (te + ti) / (ion.mass_amu * AMU))
         u = sign * np.minimum(speed, acoustic) / 1e3
         velocities[name] = np.where(ions[name] >= TRACE_FRACTION * n_e, u, np.nan)

@@ -7,8 +7,8 @@ temperature profile), ion species with their photochemistry, the electron and
 ion temperature profile shapes, and the altitude range of the runs.
 
 Sources (see resources/transplanet/README.md for the full list):
-radii, GM and poles: IAU WGCCRE 2015 report (Archinal et al. 2018, CMDA 130,
-22); Earth thermosphere: US Standard Atmosphere 1976 at 120 km and the
+radii and poles: IAU WGCCRE 2009 report (Archinal et al. 2011, CMDA 109,
+101), GM: JPL planetary constants; Earth thermosphere: US Standard Atmosphere 1976 at 120 km and the
 Jacchia (1971) exospheric temperature; Mars: MAVEN NGIMS densities (Mahaffy et
 al. 2015, GRL 42, 8951) and exospheric temperatures (Bougher et al. 2015,
 Science 350); Jupiter: Galileo probe thermosphere (Seiff et al. 1998, JGR 103,
@@ -144,7 +144,7 @@ EARTH = Planet(
 
 MARS = Planet(
     name="Mars", radius_km=3389.5, gm_m3s2=4.282837e13,
-    pole_ra_deg=317.269, pole_dec_deg=54.433,
+    pole_ra_deg=317.68143, pole_dec_deg=52.88650,
     ref_altitude_km=120.0, ref_temperature_k=140.0, bates_shape_per_km=0.04,
     exo_temperature_a=150.0, exo_temperature_b=0.9, exo_diurnal=0.10,
     neutrals=(

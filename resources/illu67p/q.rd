@@ -27,11 +27,23 @@
     <mixin
       spatial_frame_type="body"
       optional_columns="access_url access_format access_estsize
-        thumbnail_url datalink_url publisher time_scale
+        thumbnail_url datalink_url file_name publisher time_scale
+        bib_reference
         subsolar_longitude_min subsolar_longitude_max
         subsolar_latitude_min subsolar_latitude_max
         sun_distance_min sun_distance_max"
       >//epntap2#table-2_0</mixin>
+    <mixin>//epntap2#localfile-2_0</mixin>
+    <column name="illuminated_fraction" type="double precision"
+      ucd="phys.area;arith.ratio" unit=""
+      tablehead="Lit fraction" verbLevel="15"
+      description="Fraction of the surface area of the nucleus that is lit
+        by the Sun: on the day side and not in a cast shadow."/>
+    <column name="dayside_fraction" type="double precision"
+      ucd="phys.area;arith.ratio" unit=""
+      tablehead="Day-side fraction" verbLevel="15"
+      description="Fraction of the surface area of the nucleus facing the
+        Sun (incidence angle below 90 degrees), cast shadows ignored."/>
   </table>
 
   <data id="import">
@@ -45,6 +57,15 @@
             base.ui.notifyWarning)
         </code>
       </iterator>
+      <rowfilter procDef="//products#define">
+        <bind key="table">"\schema.epn_core"</bind>
+        <bind key="accref">@prodtblAccref</bind>
+        <bind key="path">@prodtblPath</bind>
+        <bind key="fsize">@prodtblFsize</bind>
+        <bind key="mime">@prodtblMime</bind>
+        <bind key="preview">@prodtblPreview</bind>
+        <bind key="preview_mime">@prodtblPreviewMime</bind>
+      </rowfilter>
     </embeddedGrammar>
     <make table="epn_core">
       <rowmaker idmaps="*"/>

@@ -26,9 +26,23 @@
     <mixin
       spatial_frame_type="body"
       optional_columns="access_url access_format access_estsize
-        thumbnail_url datalink_url publisher time_scale species
-        local_time_min local_time_max"
+        thumbnail_url datalink_url file_name publisher time_scale species
+        target_region local_time_min local_time_max
+        subsolar_latitude_min subsolar_latitude_max
+        sun_distance_min sun_distance_max"
       >//epntap2#table-2_0</mixin>
+    <mixin>//epntap2#localfile-2_0</mixin>
+    <column name="f107" type="double precision"
+      ucd="phys.flux.density;em.radio" unit="1e-22W/(m2.Hz)"
+      tablehead="F10.7" verbLevel="15"
+      description="Solar activity of the run: the 10.7 cm solar radio flux
+        index F10.7 at 1 au, in solar flux units."/>
+    <column name="model_name" type="text"
+      ucd="meta.id;meta.software" tablehead="Model" verbLevel="15"
+      description="Name of the model that computed the run."/>
+    <column name="model_version" type="text"
+      ucd="meta.version;meta.software" tablehead="Version" verbLevel="15"
+      description="Version of the model that computed the run."/>
   </table>
 
   <data id="import">
@@ -42,6 +56,15 @@
             base.ui.notifyWarning)
         </code>
       </iterator>
+      <rowfilter procDef="//products#define">
+        <bind key="table">"\schema.epn_core"</bind>
+        <bind key="accref">@prodtblAccref</bind>
+        <bind key="path">@prodtblPath</bind>
+        <bind key="fsize">@prodtblFsize</bind>
+        <bind key="mime">@prodtblMime</bind>
+        <bind key="preview">@prodtblPreview</bind>
+        <bind key="preview_mime">@prodtblPreviewMime</bind>
+      </rowfilter>
     </embeddedGrammar>
     <make table="epn_core">
       <rowmaker idmaps="*"/>
