@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import urllib.parse
 from dataclasses import dataclass, field
-
-import numpy as np
-from astropy.time import Time
 
 from ingest import cdf_archive
 from ingest import settings as settings_module
@@ -56,6 +54,9 @@ OPTIONAL_COLUMNS = COLUMNS[COLUMNS.index("access_url"):]
 #: Keys the //epntap2 mixin reads to fill DaCHS's products table.
 PRODUCT_KEYS = ("prodtblAccref", "prodtblFsize", "prodtblPreview", "prodtblPath", "prodtblMime")
 
+#: What a dataset id (hence a granule_uid) may hold: URL- and ADQL-safe characters.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
 CDF_MIME = "application/x-cdf"
 CSV_MIME = "text/csv"
 
@@ -67,23 +68,41 @@ _DWARF_PLANETS = {"Pluto", "Ceres"}
 _IAU_NAMES = {"Moon": "Moon"}
 #: The name the interplanetary medium gets as a target.
 INTERPLANETARY_MEDIUM = "Solar wind"
-#: Comets visited by the missions in the AMDA records, found by name in the
-#: dataset title or in its observatory's name.
+#: Comets of the AMDA records: (IAU name, words naming it in a dataset or
+#: observatory name, (observatory, closest-approach date) of fly-bys).
 _COMETS = (
-    ("67P/Churyumov-Gerasimenko", ("Churyumov", "67P", "P67", "Rosetta")),
-    ("1P/Halley", ("Halley",)),
-    ("26P/Grigg-Skjellerup", ("Grigg",)),
-    ("21P/Giacobini-Zinner", ("Giacobini", "ICE")),
+    ("67P/Churyumov-Gerasimenko", ("Churyumov", "67P", "P67", "Rosetta"), ()),
+    ("1P/Halley", ("Halley",), (("Giotto", dt.date(1986, 3, 14)),)),
+    ("26P/Grigg-Skjellerup", ("Grigg",), (("Giotto", dt.date(1992, 7, 10)),)),
+    ("21P/Giacobini-Zinner", ("Giacobini",), (("ICE", dt.date(1985, 9, 11)),)),
 )
 
 
-def target_of_region(region, context=""):
+def comet_name(context, start=None, stop=None):
+    """Return the IAU name of the comet a dataset observed, or None.
+
+    ``context`` is the dataset and observatory names: the comet is the one
+    they name, or the one their observatory flew by within [start, stop].
+    """
+    lowered = context.lower()
+    for name, words, _ in _COMETS:
+        if any(w.lower() in lowered for w in words):
+            return name
+    if start is not None and stop is not None:
+        for name, _, flybys in _COMETS:
+            for observatory, when in flybys:
+                if observatory.lower() in lowered.split() and start.date() <= when <= stop.date():
+                    return name
+    return None
+
+
+def target_of_region(region, context="", start=None, stop=None):
     """Return (target_name, target_class, target_region) for a SPASE region.
 
     ``region`` is an ObservedRegion / ObservatoryRegion value such as
-    ``Earth.Magnetosphere.Main`` or ``Jupiter.Ganymede``; ``context`` is text
-    that may name a comet (dataset and observatory names).  Returns None for
-    a region that names no target.
+    ``Earth.Magnetosphere.Main`` or ``Jupiter.Ganymede``; ``context``, ``start``
+    and ``stop`` tell which comet a ``Comet`` region is (see :func:`comet_name`).
+    Returns None for a region that names no target.
     """
     parts = region.split(".")
     body, rest = parts[0], parts[1:]
@@ -98,10 +117,7 @@ def target_of_region(region, context=""):
     if body == "Sun":
         return "Sun", "star", ".".join(rest) or None
     if body == "Comet":
-        for name, hints in _COMETS:
-            if any(h.lower() in context.lower() for h in hints):
-                return name, "comet", ".".join(rest) or None
-        return None, "comet", ".".join(rest) or None
+        return comet_name(context, start, stop), "comet", ".".join(rest) or None
     if body == "Asteroid":
         return None, "asteroid", ".".join(rest) or None
     return None
@@ -220,8 +236,8 @@ def processing_level(dataset, instruments):
     """Return (CODMAC level, description) of a dataset.
 
     From ProcessingLevel, else ProviderProcessingLevel; a model or ephemeris
-    dataset without one is derived data (5); a dataset whose parameters all
-    carry physical Units is calibrated (3).  (None, None) if nothing tells.
+    dataset without one is derived data (5); a dataset with a parameter in
+    physical Units (not counts) is calibrated (3).  (None, None) if nothing tells.
     """
     for text in dataset.processing_levels + [dataset.provider_processing_level]:
         if text and text.strip().lower() in _CODMAC:
@@ -229,13 +245,17 @@ def processing_level(dataset, instruments):
     names = " ".join(i.resource_id for i in instruments)
     if "Ephemeris" in dataset.measurement_types or "/Models" in names or "Ephemeri" in names:
         return 5, "derived (ephemeris or model output)"
-    measured = [p for p in dataset.parameters if p.kind != "Support"]
-    if measured and all(p.units for p in measured):
+    if any(p.units and "count" not in p.units.lower() for p in dataset.parameters):
         return 3, "calibrated (physical units)"
     return None, None
 
 
 # --- URLs ------------------------------------------------------------------
+
+
+def _iso(when):
+    return f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z"
+
 
 
 def publisher_did(granule_uid, authority):
@@ -256,11 +276,24 @@ def thumbnail_url(granule_uid, server_url, authority):
 
 
 def hapi_data_url(hapi_url, dataset_id, start, stop):
-    """Return the HAPI data URL of ``dataset_id`` between two datetimes, as CSV."""
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
-    query = urllib.parse.urlencode({"id": dataset_id, "time.min": start.strftime(fmt),
-                                    "time.max": stop.strftime(fmt)})
-    return f"{hapi_url.rstrip('/')}/data?{query}"
+    """Return the HAPI data URL (CSV) of ``dataset_id`` between two aware datetimes.
+
+    Without ``start`` and ``stop``, return the URL up to the dataset id, to
+    which ``&time.min=...&time.max=...`` is appended.
+    """
+    url = f"{hapi_url.rstrip('/')}/data?id={urllib.parse.quote(dataset_id, safe='')}"
+    if start is None or stop is None:
+        return url
+    return f"{url}&time.min={_iso(start)}&time.max={_iso(stop)}"
+
+
+_UID_SENTINEL = "GRANULEUID"
+
+
+def _url_template(build, server_url, authority):
+    """Return (head, tail) so that head + uid + tail == build(uid, server_url, authority)."""
+    head, _, tail = build(_UID_SENTINEL, server_url, authority).partition(_UID_SENTINEL)
+    return head, tail
 
 
 def landing_page(resource_id, landing_base):
@@ -302,13 +335,29 @@ class Skip(Exception):
     """A dataset left out of the table, with the reason a scientist would be told."""
 
 
+#: The columns that change from one granule of a dataset to the next.
+VARIABLE_COLUMNS = ("granule_uid", "obs_id", "time_min", "time_max", "access_url",
+                    "access_format", "access_estsize", "file_name", "datalink_url",
+                    "thumbnail_url")
+
+#: Julian date of 0001-01-01T00:00 UTC minus one (proleptic Gregorian ordinal 0).
+_JD_ORDINAL0 = 1721424.5
+
+
+def julian_date(when):
+    """Return the UTC Julian date of an aware datetime (days of 86400 s, as EPN-TAP's UTC JD)."""
+    when = when.astimezone(UTC)
+    seconds = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
+    return when.toordinal() + _JD_ORDINAL0 + seconds / 86400.0
+
+
 @dataclass
 class Dataset:
     """One NumericalData record mapped: its constant columns and its days.
 
-    ``constants`` holds the columns equal for all its granules; ``days`` the
-    (date, time_min JD, time_max JD) of each granule; ``files`` the local
-    CDF file of a day, if any.
+    ``constants`` holds the columns equal for all its granules; granule ``i``
+    is the UTC day ``first + i`` of the TimeSpan [``start``, ``stop``], the
+    first and last days cut to it; ``files`` maps a date to its local CDF file.
     """
 
     dataset_id: str
@@ -317,97 +366,113 @@ class Dataset:
     public: bool
     access_rights: str
     constants: dict
-    days: list
+    start: dt.datetime
+    stop: dt.datetime
+    first: dt.date
+    ndays: int
     files: dict = field(default_factory=dict)
     obs_prefix: str = ""
     hapi_url: str = ""
     estsize_kb: int | None = None
     server_url: str = ""
     authority: str = ""
-    accref_base: str | None = None
     data_dir: str | None = None
-    start: dt.datetime | None = None
-    stop: dt.datetime | None = None
+
+    def __post_init__(self):
+        # URLs are built once per dataset and completed per granule; granule
+        # uids only hold URL-safe characters, so they go in unquoted.
+        self._datalink = _url_template(datalink_url, self.server_url, self.authority)
+        self._thumbnail = _url_template(thumbnail_url, self.server_url, self.authority)
+        self._hapi = hapi_data_url(self.hapi_url, self.dataset_id, None, None)
+        self._ord0 = self.first.toordinal()
+        self._jd_start = julian_date(self.start)
+        self._jd_stop = julian_date(self.stop)
+        self._iso_start = _iso(self.start)
+        self._iso_stop = _iso(self.stop)
 
     def __len__(self):
-        return len(self.days)
+        return self.ndays
+
+    def day(self, index):
+        """Return the UTC date of granule ``index``."""
+        return self.first + dt.timedelta(days=index)
+
+    def variable(self, index):
+        """Return the values of VARIABLE_COLUMNS for granule ``index`` (a tuple)."""
+        return next(self.variables(index, index + 1))
+
+    def variables(self, start=0, stop=None):
+        """Return an iterator over the VARIABLE_COLUMNS tuples of granules ``start`` to ``stop`` - 1."""
+        stop = self.ndays if stop is None else min(stop, self.ndays)
+        last = self.ndays - 1
+        files, hapi, est = self.files, self._hapi, self.estsize_kb
+        dl_head, dl_tail = self._datalink
+        th_head, th_tail = self._thumbnail
+        uid_head, obs_head = self.dataset_id + "_", self.obs_prefix + "_"
+        one = dt.timedelta(days=1)
+        day = self.first + dt.timedelta(days=start)
+        iso = day.isoformat()
+        ordinal = day.toordinal()
+        for index in range(start, stop):
+            following = day + one
+            next_iso = following.isoformat()
+            stamp = iso[0:4] + iso[5:7] + iso[8:10]
+            uid = uid_head + stamp
+            tmin = self._jd_start if index == 0 else ordinal + _JD_ORDINAL0
+            tmax = self._jd_stop if index == last else ordinal + 1 + _JD_ORDINAL0
+            path = files.get(day) if files else None
+            if path is None:
+                lo = self._iso_start if index == 0 else iso + "T00:00:00Z"
+                hi = self._iso_stop if index == last else next_iso + "T00:00:00Z"
+                access = (hapi + "&time.min=" + lo + "&time.max=" + hi, CSV_MIME, est, None)
+            else:
+                size = os.path.getsize(path)
+                access = (product_url(self.accref(path), self.server_url), CDF_MIME,
+                          max(1, math.ceil(size / 1024)), os.path.basename(path))
+            yield (uid, obs_head + stamp, tmin, tmax) + access + (
+                dl_head + uid + dl_tail, th_head + uid + th_tail)
+            day, iso, ordinal = following, next_iso, ordinal + 1
+
+    def accref(self, path):
+        """Return the DaCHS accref of a local file: its path below the inputs directory."""
+        return f"{SERVICE}/data/cdf/{os.path.relpath(path, self.data_dir)}"
 
     def granule(self, index):
-        """Return the granule dict of day number ``index``."""
-        day, tmin, tmax = self.days[index]
-        return self._row(day, tmin, tmax)
+        """Return the granule dict of day number ``index`` (epn_core columns and DaCHS product keys)."""
+        row = dict(self.constants)
+        row.update(zip(VARIABLE_COLUMNS, self.variable(index)))
+        self._add_product_keys(row, self.day(index))
+        return row
+
+    def _add_product_keys(self, row, day):
+        """Add the keys DaCHS's products table is filled from (see PRODUCT_KEYS) to a granule dict."""
+        path = self.files.get(day)
+        if path is not None:
+            row.update(prodtblAccref=self.accref(path), prodtblPath=path,
+                       prodtblFsize=os.path.getsize(path), prodtblMime=CDF_MIME)
+        else:
+            row.update(prodtblAccref=row["access_url"], prodtblPath=None,
+                       prodtblFsize=None, prodtblMime=CSV_MIME)
+        row["prodtblPreview"] = row["thumbnail_url"]
 
     def rows(self):
         """Return an iterator over the granule dicts, day by day."""
-        for day, tmin, tmax in self.days:
-            yield self._row(day, tmin, tmax)
-
-    def _row(self, day, tmin, tmax):
-        stamp = day.strftime("%Y%m%d")
-        uid = f"{self.dataset_id}_{stamp}"
-        row = dict(self.constants)
-        row["granule_uid"] = uid
-        row["obs_id"] = f"{self.obs_prefix}_{stamp}"
-        row["time_min"] = tmin
-        row["time_max"] = tmax
-        row["datalink_url"] = datalink_url(uid, self.server_url, self.authority)
-        row["thumbnail_url"] = thumbnail_url(uid, self.server_url, self.authority)
-        path = self.files.get(day)
-        if path is not None:
-            size = os.path.getsize(path)
-            accref = f"{self.accref_base}/{os.path.relpath(path, self.data_dir)}"
-            row["access_url"] = product_url(accref, self.server_url)
-            row["access_format"] = CDF_MIME
-            row["access_estsize"] = max(1, math.ceil(size / 1024))
-            row["file_name"] = os.path.basename(path)
-            row["prodtblAccref"] = accref
-            row["prodtblPath"] = path
-            row["prodtblFsize"] = size
-            row["prodtblMime"] = CDF_MIME
-        else:
-            start = _jd_to_datetime(tmin)
-            stop = _jd_to_datetime(tmax)
-            url = hapi_data_url(self.hapi_url, self.dataset_id, start, stop)
-            row["access_url"] = url
-            row["access_format"] = CSV_MIME
-            row["access_estsize"] = self.estsize_kb
-            row["file_name"] = None
-            row["prodtblAccref"] = url
-            row["prodtblPath"] = None
-            row["prodtblFsize"] = None
-            row["prodtblMime"] = CSV_MIME
-        row["prodtblPreview"] = row["thumbnail_url"]
-        return row
+        for index, values in enumerate(self.variables()):
+            row = dict(self.constants)
+            row.update(zip(VARIABLE_COLUMNS, values))
+            self._add_product_keys(row, self.day(index))
+            yield row
 
 
-_JD_UNIX_EPOCH = 2440587.5
+def day_count(start, stop):
+    """Return (first UTC date, number of days) of the span [start, stop].
 
-
-def _jd_to_datetime(jd):
-    seconds = round((jd - _JD_UNIX_EPOCH) * 86400.0)
-    return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=seconds)
-
-
-def daily_intervals(start, stop):
-    """Return [(date, time_min JD, time_max JD)] for each UTC day from ``start`` to ``stop``.
-
-    The first and last days are cut to the span.  JDs are UTC Julian dates
-    computed by astropy.  A span whose stop is before its start gives [].
+    A span ending exactly at midnight has no granule on its last date.
     """
-    if stop < start:
-        return []
     first, last = start.date(), stop.date()
-    if stop == dt.datetime.combine(last, dt.time(), UTC) and last > first:
-        last = last - dt.timedelta(days=1)  # a span ending at midnight has no granule on that day
-    n = (last - first).days + 1
-    edges = np.arange(np.datetime64(first, "D"), np.datetime64(first, "D") + n + 1).astype("datetime64[us]")
-    edges[0] = np.datetime64(start.replace(tzinfo=None), "us")
-    jd_edges = Time(edges, format="datetime64", scale="utc").jd
-    jd_stop = Time(np.datetime64(stop.replace(tzinfo=None), "us"), format="datetime64", scale="utc").jd
-    days = [first + dt.timedelta(days=i) for i in range(n)]
-    tmin = jd_edges[:-1]
-    tmax = np.minimum(jd_edges[1:], jd_stop)
-    return list(zip(days, tmin.tolist(), tmax.tolist()))
+    if (stop.hour, stop.minute, stop.second, stop.microsecond) == (0, 0, 0, 0) and last > first:
+        last -= dt.timedelta(days=1)
+    return first, (last - first).days + 1
 
 
 def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
@@ -424,6 +489,8 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
                    f"({start:%Y-%m-%dT%H:%M:%SZ})")
     hapi = dataset.access_urls("HAPI")
     dataset_id = dataset.local_id
+    if not _SAFE_ID.fullmatch(dataset_id):
+        raise Skip(f"dataset id {dataset_id!r} has characters not allowed in a granule_uid")
     keys = [k for u in hapi for k in u.product_keys]
     if keys and dataset_id not in keys:
         raise Skip(f"HAPI ProductKey {keys[0]} differs from the ResourceID's last segment {dataset_id}")
@@ -441,7 +508,7 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
     regions = list(dataset.observed_regions)
     if not regions:
         regions = [r for o in observatories for r in o.regions] or [r for g in groups for r in g.regions]
-    targets = [t for t in (target_of_region(r, context) for r in regions) if t]
+    targets = [t for t in (target_of_region(r, context, start, stop) for r in regions) if t]
 
     level, level_desc = processing_level(dataset, instruments)
     if level is None:
@@ -506,9 +573,7 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
     # An estimate of one day of HAPI CSV: records per day x (time stamp + values).
     estsize = (max(1, math.ceil(rows_per_day * (25 + 12 * values) / 1024))
                if rows_per_day and values else None)
-    days = daily_intervals(start, stop)
-    if not days:
-        raise Skip("TimeSpan covers no day")
+    first, ndays = day_count(start, stop)
     return Dataset(
         dataset_id=dataset_id,
         resource_id=dataset.resource_id,
@@ -516,14 +581,14 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
         public=dataset.is_open,
         access_rights="/".join(sorted(dataset.access_rights)) or "unknown",
         constants=constants,
-        days=days,
+        first=first,
+        ndays=ndays,
         files=archive.get(dataset_id, {}),
         obs_prefix=obs_prefix,
         hapi_url=(hapi[0].url if hapi else settings["CDPP_HAPI_URL"]),
         estsize_kb=estsize,
         server_url=settings_server,
         authority=settings["CDPP_AUTHORITY"],
-        accref_base=f"{SERVICE}/data/cdf",
         data_dir=data_dir,
         start=start,
         stop=stop,
