@@ -66,12 +66,13 @@ def parse_bytes(data, path="<bytes>"):
     """
     if not data.strip():
         raise RecordError(path, "empty file")
+    doctype = data.find(b"<!DOCTYPE")
+    if doctype >= 0:
+        raise RecordError(path, "DOCTYPE declarations are not allowed in SPASE records",
+                          data.count(b"\n", 0, doctype) + 1)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else exc.lineno
         raise RecordError(path, f"not well-formed XML: {exc.msg}", line) from None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        raise RecordError(path, "DOCTYPE declarations are not allowed in SPASE records", 1)
     return root
