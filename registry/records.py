@@ -96,5 +96,5 @@ def epntap_problems(resource):
             f" {TAP_AUX} (or {TAP_STANDARD})")
     if aux and not epntap:
         problems.append(f"a {TAP_AUX} capability, but no table of the tableset has"
-            f" the utype {EPNTAP_UTYPE}x")
+            f" an EPN-TAP 2 utype ({EPNTAP_UTYPE}*)")
     return problems
