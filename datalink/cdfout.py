@@ -4,9 +4,10 @@ The subset holds the sliced parameters, their time variable and every
 variable their attributes point at (DEPEND_i, LABL_PTR_i, DELTA_*_VAR …),
 with the global and variable attributes of the source kept and their CDF
 types preserved.  Record-varying variables are cut to the records of their
-own time variable inside the requested interval.  cdflib writes a CDF file
-one variable at a time, so the subset is written to a temporary file (memory
-holds one variable's slice at most) and then streamed in blocks.
+own time variable inside the requested interval.  The subset is written a
+block of records at a time (one VVR each, see :class:`CdfWriter`) into a
+temporary file, which is then streamed in blocks: memory does not grow with
+the slice.
 """
 
 import os
@@ -22,12 +23,25 @@ MEDIA_TYPE = "application/x-cdf"
 BLOCK_BYTES = 1024 * 1024
 
 
-class CdfWriter(_CdflibWriter):
-    """cdflib's CDF writer, with CDF_EPOCH16 data written as the (seconds, picoseconds) pairs it is.
+class RecordBlocks:
+    """The records of a variable given as consecutive blocks (an iterable of arrays).
 
-    cdflib 1.3 flattens EPOCH16 values into (real, imag) float pairs before
-    converting them, then converts each float into a complex of its own,
-    which doubles the records; here the pairs are written as they are.
+    :class:`CdfWriter` writes each block as a VVR of its own as it comes, so
+    that a variable is never held whole in memory.
+    """
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+
+
+class CdfWriter(_CdflibWriter):
+    """cdflib's CDF writer, taking record data in blocks and writing CDF_EPOCH16 correctly.
+
+    ``write_var(..., var_data=RecordBlocks(iterable))`` writes one VVR per
+    block, indexed by VXRs as cdflib does for compressed blocks.  cdflib 1.3
+    also flattens EPOCH16 values into (real, imag) float pairs and then turns
+    each float into a complex of its own, doubling the records; here the pairs
+    are written as they are.
     """
 
     def _convert_data(self, data_type, num_elems, num_values, indata):
@@ -35,6 +49,43 @@ class CdfWriter(_CdflibWriter):
             pairs = indata.astype(np.dtype(self._convert_option() + "f8"))
             return pairs.size // (2 * num_values * num_elems), pairs.tobytes()
         return super()._convert_data(data_type, num_elems, num_values, indata)
+
+    def _write_var_data_nonsparse(self, f, zVar, var, dataType, numElems, recVary, compression,
+                                  blockingfactor, indata):
+        if not isinstance(indata, RecordBlocks):
+            return super()._write_var_data_nonsparse(
+                f, zVar, var, dataType, numElems, recVary, compression, blockingfactor, indata)
+        vdr_offset = (self.zvarsinfo if zVar else self.rvarsinfo)[var][1]
+        values_per_record = self._num_values(zVar, var)
+        records = 0
+        used = 0
+        vxr_count = 0
+        vxr_head = vxr = None
+        for block in indata.blocks:
+            block = np.asarray(block)
+            if dataType == self.CDF_EPOCH16:
+                block = np.stack([block.real, block.imag], axis=-1).astype(np.float64)
+            count, data = self._convert_data(dataType, numElems, values_per_record, block)
+            if count == 0:
+                continue
+            vvr = self._write_vvr(f, data)
+            if vxr is None:
+                vxr = vxr_head = self._write_vxr(f)
+                vxr_count = 1
+                self._update_vdr_vxrheadtail(f, vdr_offset, vxr)
+            elif used >= self.NUM_VXR_ENTRIES:
+                previous, vxr = vxr, self._write_vxr(f)
+                vxr_count += 1
+                self._update_offset_value(f, previous + 12, 8, vxr)
+                self._update_offset_value(f, vdr_offset + 36, 8, vxr)
+            used = self._use_vxrentry(f, vxr, records, records + count - 1, vvr)
+            records += count
+        if vxr_count > self.NUM_VXRlvl_ENTRIES:
+            head, tail = self._add_vxr_levels_r(f, vxr_head, vxr_count)
+            self._update_offset_value(f, vdr_offset + 28, 8, head)
+            self._update_offset_value(f, vdr_offset + 36, 8, tail)
+        self._update_offset_value(f, vdr_offset + 24, 4, records - 1)
+        return records - 1
 
 
 def referenced_variables(file, names):
@@ -101,6 +152,15 @@ def _record_range(file, slice_, name, ranges):
     return first, min(stop, file.record_count(name))
 
 
+def _blocks(file, name, first, stop):
+    """Yield the records [first, stop) of variable ``name`` in blocks of about :data:`BLOCK_BYTES` x 4."""
+    size = np.dtype(np.complex128 if file.data_type(name) == "CDF_EPOCH16" else np.float64).itemsize
+    per_record = max(1, int(np.prod(file.shape(name) or (1,))) * size)
+    step = max(1, 4 * BLOCK_BYTES // per_record)
+    for begin in range(first, stop, step):
+        yield file.read(name, begin, min(begin + step, stop) - 1)
+
+
 def write_subset(slice_, path):
     """Write the ISTP subset CDF of ``slice_`` to ``path`` (which must not exist); return ``path``."""
     file = slice_.file
@@ -122,7 +182,7 @@ def write_subset(slice_, path):
             }
             if inquiry.Rec_Vary:
                 first, stop = _record_range(file, slice_, name, ranges)
-                data = file.read(name, first, stop - 1) if stop > first else None
+                data = RecordBlocks(_blocks(file, name, first, stop)) if stop > first else None
             else:
                 data = file.read(name)
             writer.write_var(spec, var_attrs=_variable_attributes(file, name), var_data=data)

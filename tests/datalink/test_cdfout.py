@@ -57,3 +57,15 @@ def test_epoch16_subset(epoch16_file, tmp_path):
     subset = _subset(sliced, tmp_path / "e16.cdf")
     assert subset.varget("Epoch").shape == (10,)
     assert str(cdflib.cdfepoch.to_datetime(subset.varget("Epoch")[0])[0]) == "2015-06-30T23:59:40.250000000"
+
+
+def test_subset_written_in_many_blocks_reads_back(monkeypatch, tmp_path):
+    monkeypatch.setattr("datalink.cdfout.BLOCK_BYTES", 16)
+    sliced = open_slice(shared("mms1_fgm"), "2015-10-16T13:06:40", "2015-10-16T13:07:00",
+                        parameters=["mms1_fgm_b_gse_brst_l2"])
+    subset = _subset(sliced, tmp_path / "blocks.cdf")
+    source = cdflib.CDF(str(shared("mms1_fgm")))
+    for name in ["Epoch", "mms1_fgm_b_gse_brst_l2"]:
+        assert np.array_equal(subset.varget(name), source.varget(name)[sliced.first: sliced.stop])
+    assert np.array_equal(subset.varget("Epoch", startrec=2000, endrec=2010),
+                          source.varget("Epoch", startrec=sliced.first + 2000, endrec=sliced.first + 2010))

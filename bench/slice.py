@@ -1,0 +1,140 @@
+"""Benchmark of DataLink slicing: throughput against a plain cdflib read, and peak memory.
+
+Writes sample CDFs of a vector dataset at 16 samples/s (one day, and ten
+days for the memory figures) with :func:`datalink.sample.write_sample_cdf`,
+then prints:
+
+* throughput (MB/s of output) of a one-day slice as VOTable (BINARY2) and
+  ASCII, and the rate of a plain cdflib read of the same records (MB/s of
+  values read), with their ratio (targets: VOTable within 2x, ASCII within
+  4x of the read);
+* peak resident memory of a process serving a one-day and a ten-day slice of
+  the ten-day file, for each format (target: the same within 20%).
+
+Run it as ``/opt/cdpp-epntap/venv/bin/python bench/slice.py``.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from datalink.cdfread import open_slice  # noqa: E402
+from datalink.formats import slice_stream  # noqa: E402
+from datalink.sample import SampleParameter, write_sample_cdf  # noqa: E402
+
+CADENCE_S = 1 / 16
+PARAMETERS = [SampleParameter("b_gse", "nT", -1e31, 3, "Magnetic field, GSE", "phys.magField")]
+DAY = ("2020-01-01T00:00:00", "2020-01-01T23:59:59.9999")
+TEN_DAYS = ("2020-01-01T00:00:00", "2020-01-10T23:59:59.9999")
+
+# Run in a fresh process: slice one interval to /dev/null and report the peak RSS
+# (VmHWM, which starts afresh at exec, unlike ru_maxrss of a forked child).
+_MEMORY_PROBE = """
+import json, sys
+sys.path.insert(0, {repo!r})
+from datalink.formats import slice_stream
+
+def high_water_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+before = high_water_kib()
+media_type, name, blocks = slice_stream({path!r}, {start!r}, {stop!r}, {format!r})
+size = 0
+with open("/dev/null", "wb") as sink:
+    for block in blocks:
+        size += len(block)
+        sink.write(block)
+print(json.dumps({{"before_kib": before, "peak_kib": high_water_kib(), "bytes": size}}))
+"""
+
+
+def sample(directory, days):
+    """Return the path of a ``days``-day sample file in ``directory``, writing it if missing."""
+    path = Path(directory) / f"bench_b_gse_16hz_{days}d.cdf"
+    if not path.exists():
+        started = time.perf_counter()
+        stop = f"2020-01-{1 + days:02d}T00:00:00"
+        write_sample_cdf(path, "bench_b_gse_16hz", PARAMETERS, "2020-01-01T00:00:00", stop, CADENCE_S, seed=1)
+        print(f"wrote {path.name}: {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def plain_read(path, start, stop):
+    """Return (seconds, bytes) of reading the slice's records with cdflib alone."""
+    sliced = open_slice(path, start, stop)
+    cdf = sliced.file.cdf
+    started = time.perf_counter()
+    epochs = cdf.varget("Epoch", startrec=sliced.first, endrec=sliced.stop - 1)
+    values = cdf.varget("b_gse", startrec=sliced.first, endrec=sliced.stop - 1)
+    return time.perf_counter() - started, epochs.nbytes + values.nbytes
+
+
+def sliced_output(path, start, stop, format):
+    """Return (seconds, bytes of output) of streaming a slice in ``format`` to nowhere."""
+    started = time.perf_counter()
+    _, _, blocks = slice_stream(path, start, stop, format)
+    size = sum(len(block) for block in blocks)
+    return time.perf_counter() - started, size
+
+
+def best_of(runs, function, *args):
+    """Return the fastest (seconds, bytes) of ``runs`` calls of ``function``."""
+    return min((function(*args) for _ in range(runs)), key=lambda result: result[0])
+
+
+def peak_memory(path, start, stop, format):
+    """Return the probe's figures (peak RSS in KiB, bytes written) for one slice in a fresh process."""
+    code = _MEMORY_PROBE.format(repo=str(REPO), path=str(path), start=start, stop=stop, format=format)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", help="folder for the sample files (kept); default: a temporary folder")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per figure (the best is kept)")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="slice-bench-") as temporary:
+        directory = Path(options.data or temporary)
+        directory.mkdir(parents=True, exist_ok=True)
+        day_file = sample(directory, 1)
+
+        print("\n# Throughput: one day at 16 samples/s, vector of 3 float32 "
+              f"({open_slice(day_file, *DAY).record_count} records)")
+        read_seconds, read_bytes = best_of(options.runs, plain_read, day_file, *DAY)
+        read_rate = read_bytes / read_seconds / 1e6
+        print(f"cdflib read      {read_bytes / 1e6:8.1f} MB in {read_seconds:6.3f} s = {read_rate:8.1f} MB/s")
+        targets = {"VOTable": 2.0, "ASCII": 4.0}
+        for format, target in targets.items():
+            seconds, size = best_of(options.runs, sliced_output, day_file, *DAY, format)
+            rate = size / seconds / 1e6
+            ratio = read_rate / rate
+            verdict = "meets" if ratio <= target else "misses"
+            print(f"{format:<16} {size / 1e6:8.1f} MB in {seconds:6.3f} s = {rate:8.1f} MB/s;"
+                  f" read/output rate ratio {ratio:5.1f} (time ratio {seconds / read_seconds:5.1f};"
+                  f" target <= {target:g}: {verdict})")
+
+        ten_day_file = sample(directory, 10)
+        print("\n# Peak memory of a fresh process slicing the ten-day file "
+              "(one day vs ten days of records)")
+        for format in ("VOTable", "ASCII", "CDF_ISTP"):
+            one = peak_memory(ten_day_file, *DAY, format)
+            ten = peak_memory(ten_day_file, *TEN_DAYS, format)
+            growth = ten["peak_kib"] / one["peak_kib"]
+            verdict = "meets" if growth <= 1.2 else "misses"
+            print(f"{format:<9} one day: {one['peak_kib'] / 1024:7.1f} MiB peak ({one['bytes'] / 1e6:8.1f} MB out);"
+                  f" ten days: {ten['peak_kib'] / 1024:7.1f} MiB peak ({ten['bytes'] / 1e6:8.1f} MB out);"
+                  f" ratio {growth:4.2f} (target <= 1.20: {verdict});"
+                  f" after imports {one['before_kib'] / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
