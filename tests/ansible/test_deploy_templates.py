@@ -1,0 +1,62 @@
+"""The ansible roles against the repository files they share with `make serve`:
+the DaCHS templates of instance/templates and the settings of settings.env."""
+
+import re
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import yaml
+
+from instance import settings
+
+REPO = Path(__file__).resolve().parents[2]
+ROLES = REPO / "ansible" / "roles"
+TEMPLATES = REPO / "instance" / "templates"
+
+
+def dachs_tasks():
+    """Returns the task list of the cdpp_dachs role."""
+    return yaml.safe_load((ROLES / "cdpp_dachs" / "tasks" / "main.yml").read_text())
+
+
+def template_task(dest_suffix):
+    """Returns the cdpp_dachs task that renders the shared template whose
+    destination ends with dest_suffix."""
+    for task in dachs_tasks():
+        spec = task.get("ansible.builtin.template", {})
+        if spec.get("dest", "").endswith(dest_suffix):
+            return task
+    raise AssertionError(f"no template task writes {dest_suffix}")
+
+
+def test_role_renders_the_shared_templates_with_every_variable_they_use():
+    env = jinja2.Environment()
+    for name, dest in [("gavo.rc.j2", "cdpp_dachs_settings_path }}"),
+                       ("defaultmeta.txt.j2", "/etc/defaultmeta.txt")]:
+        task = template_task(dest)
+        assert task["ansible.builtin.template"]["src"].endswith("/" + name)
+        used = jinja2.meta.find_undeclared_variables(
+            env.parse((TEMPLATES / name).read_text()))
+        missing = used - set(task["vars"])
+        assert not missing, f"{name} uses {sorted(missing)}, which the role does not pass"
+
+
+def test_settings_the_role_reads_exist_in_settings_env():
+    text = (ROLES / "cdpp_dachs" / "tasks" / "main.yml").read_text()
+    wanted = set(re.findall(r"cdpp_dachs_site\.(CDPP_[A-Z0-9_]+)", text))
+    defined = {name for name, _ in settings.parse((REPO / "settings.env").read_text())}
+    assert wanted, "the role reads no setting"
+    assert wanted <= defined, f"missing in settings.env: {sorted(wanted - defined)}"
+
+
+def test_every_database_password_is_documented_and_read_from_the_environment():
+    group_vars = yaml.safe_load((REPO / "ansible" / "group_vars" / "all.yml").read_text())
+    readme = (REPO / "ansible" / "README.md").read_text()
+    passwords = {k: v for k, v in group_vars.items() if k.endswith("_password")}
+    assert set(passwords) == {f"cdpp_db_{r}_password"
+                              for r in ("dachsroot", "gavoadmin", "gavo", "untrusted")}
+    for name, value in passwords.items():
+        env_name = name.upper()
+        assert f"'{env_name}'" in value, f"{name} is not read from ${env_name}"
+        assert env_name in readme and name in readme
