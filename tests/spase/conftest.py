@@ -1,13 +1,9 @@
 """Fixtures of the SPASE library tests: the shared SPASE records."""
 
-from pathlib import Path
-
 import pytest
 
 from spase import Catalog
-
-SHARED_SPASE = Path("/work/shared/data/spase")
-SAMPLE_SPASE = Path(__file__).resolve().parents[2] / "resources" / "amdadb" / "data" / "spase"
+from spase_samples import SHARED_SPASE
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 from spase import Catalog, RecordError, parse_file, read_file
 from spase.safexml import MAX_FILE_BYTES
 
-from conftest import SAMPLE_SPASE  # noqa: F401  (tests/spase/conftest.py)
+from spase_samples import SAMPLE_SPASE
 
 GOOD = SAMPLE_SPASE / "NumericalData" / "CDPP-AMDA" / "ACE" / "MFI" / "ace-mag-real.xml"
 

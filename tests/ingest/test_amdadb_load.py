@@ -1,0 +1,177 @@
+"""Loading amdadb granules into PostgreSQL: atomic swap, incremental update, CLI.
+
+These run against the instance's database (DaCHS's admin profile), in a
+scratch schema of their own that they drop afterwards; the published table
+is only read, to copy its structure.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from ingest import amdadb, load
+from spase import Catalog
+
+from amdadb_samples import NOW, REPO, SAMPLE_CDF, SAMPLE_SPASE, SETTINGS
+
+pytestmark = pytest.mark.integration
+SCHEMA = f"cdpp_ingest_test_{os.getpid()}"
+
+
+@pytest.fixture(scope="module")
+def db(server):
+    """A connection with a scratch schema holding an empty epn_core like amdadb's."""
+    conn = load.connect()
+    with conn:
+        cur = conn.cursor()
+        cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        cur.execute(f"CREATE SCHEMA {SCHEMA}")
+        cur.execute(f"CREATE TABLE {SCHEMA}.epn_core (LIKE amdadb.epn_core INCLUDING DEFAULTS"
+                    " INCLUDING CONSTRAINTS)")
+        cur.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO untrusted")
+        cur.execute(f"GRANT SELECT ON {SCHEMA}.epn_core TO untrusted")
+    yield conn
+    with conn:
+        conn.cursor().execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+        conn.cursor().execute("DELETE FROM dc.products WHERE sourcetable = %s",
+                              (f"{SCHEMA}.epn_core",))
+    conn.close()
+
+
+def mapped(spase_dir=SAMPLE_SPASE, data_dir=SAMPLE_CDF):
+    return list(amdadb.map_catalog(Catalog.load(spase_dir), str(data_dir) if data_dir else None,
+                                   now=NOW, settings=SETTINGS))
+
+
+def query(conn, sql, args=()):
+    with conn:
+        cur = conn.cursor()
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def test_full_load_swaps_in_a_complete_table(db):
+    result = load.full_load(db, mapped(), schema=SCHEMA)
+    assert result == {"public": 5833, "restricted": 1998, "products": 1}
+    assert query(db, f"SELECT count(*), count(DISTINCT granule_uid) FROM {SCHEMA}.epn_core") == [(5833, 5833)]
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core WHERE granule_gid LIKE 'so-pas%%'") == [(0,)]
+    assert query(db, f"SELECT DISTINCT granule_gid FROM {SCHEMA}.epn_core_restricted") == [("so-pas-momgr1",)]
+    row = query(db, f"SELECT target_name, target_class, instrument_host_name, time_min, access_format,"
+                    f" file_name FROM {SCHEMA}.epn_core WHERE granule_uid = 'mms1-fgm-brst_20151016'")
+    assert row == [("Earth", "planet", "MMS1", 2457311.5, "application/x-cdf",
+                    "mms1_fgm_brst_l2_sample.cdf")]
+    indexed = {r[0] for r in query(db, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s"
+                                       " AND tablename = 'epn_core'", (SCHEMA,))}
+    for column in ("granule_uid", "granule_gid", "target_name", "time_min", "time_max",
+                   "dataproduct_type", "instrument_host_name"):
+        assert any(f"({column})" in d for d in indexed), column
+    assert any(d.startswith("CREATE UNIQUE") and "(granule_uid)" in d for d in indexed)
+    # Grants of the published table carry over to the swapped-in one.
+    assert ("untrusted", "SELECT") in query(
+        db, "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
+            " WHERE table_schema = %s AND table_name = 'epn_core'", (SCHEMA,))
+    assert query(db, "SELECT accesspath, mime FROM dc.products WHERE sourcetable = %s",
+                 (f"{SCHEMA}.epn_core",)) == [
+        ("amdadb/data/cdf/mms1-fgm-brst/mms1_fgm_brst_l2_sample.cdf", "application/x-cdf")]
+    # Statistics are there after the load.
+    assert query(db, "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = %s"
+                     " AND tablename = 'epn_core'", (SCHEMA,)) == [(True,)]
+
+
+def test_readers_see_the_old_or_the_new_table_never_a_mix(db):
+    load.full_load(db, mapped(), schema=SCHEMA)
+    small = [d for d in mapped() if d.dataset_id in ("ace-mag-real", "vo1-pws-data")]
+    seen, stop = set(), threading.Event()
+
+    def reader():
+        conn = load.connect()
+        while not stop.is_set():
+            seen.add(query(conn, f"SELECT count(*) FROM {SCHEMA}.epn_core")[0][0])
+        conn.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        time.sleep(0.2)
+        load.full_load(db, small, schema=SCHEMA)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join()
+    assert seen == {5833, 89 + 21}
+
+
+def test_a_failed_load_leaves_the_published_table(db):
+    load.full_load(db, mapped(), schema=SCHEMA)
+    datasets = mapped()
+    # processing_level is NOT NULL in epn_core: the COPY of this dataset fails.
+    datasets[-1].constants["processing_level"] = None
+    with pytest.raises(load.LoadError, match="unchanged"):
+        load.full_load(db, datasets, schema=SCHEMA)
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
+    assert query(db, "SELECT to_regclass(%s)", (f"{SCHEMA}.epn_core__loading",)) == [(None,)]
+
+
+def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
+    load.full_load(db, mapped(), schema=SCHEMA)
+    before = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.epn_core"))
+    tree = tmp_path / "spase"
+    shutil.copytree(SAMPLE_SPASE, tree)
+    record = tree / "NumericalData" / "CDPP-AMDA" / "ACE" / "MFI" / "ace-mag-real.xml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "<StopDate>2025-10-17T07:59:59Z</StopDate>", "<StopDate>2025-10-27T07:59:59Z</StopDate>"),
+        encoding="utf-8")
+    (tree / "NumericalData" / "CDPP-AMDA" / "Voyager1" / "PWS" / "vo1-pws-data.xml").unlink()
+    result = load.incremental_load(db, mapped(tree), schema=SCHEMA)
+    assert result["changed"] == ["ace-mag-real"] and result["removed"] == ["vo1-pws-data"]
+    assert result["public"] == 99
+    after = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.epn_core"))
+    assert len(after) == 5833 + 10 - 21
+    assert not any(uid.startswith("vo1-pws-data") for uid in after)
+    untouched = [u for u in before if u.startswith(("mms1", "juno", "ros", "swarma"))]
+    assert all(before[u] == after[u] for u in untouched)
+    assert all(before.get(u) != after[u] for u in after if u.startswith("ace-mag-real"))
+    # Nothing changed: nothing rewritten.
+    again = load.incremental_load(db, mapped(tree), schema=SCHEMA)
+    assert (again["changed"], again["removed"], again["public"]) == ([], [], 0)
+
+
+def test_command_dry_run_report(tmp_path):
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "ingest", "amdadb", "--spase", str(SAMPLE_SPASE),
+                           "--data", str(SAMPLE_CDF), "--dry-run", "--report", str(report),
+                           "--now", "2025-11-01T00:00:00Z"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "granules: 5,833 public, 1,998 not public" in done.stdout
+    assert "so-pas-momgr1: AccessRights PartiallyRestricted" in done.stdout
+    data = json.loads(report.read_text(encoding="utf-8"))
+    counts = {d["dataset_id"]: d["granules"] for d in data["datasets"]}
+    assert counts["mms1-fgm-brst"] == 3226 and counts["ace-mag-real"] == 89
+    mms = next(d for d in data["datasets"] if d["dataset_id"] == "mms1-fgm-brst")
+    assert mms["first_row"]["granule_uid"] == "mms1-fgm-brst_20150901" and mms["skip_reason"] is None
+    solo = next(d for d in data["datasets"] if d["dataset_id"] == "so-pas-momgr1")
+    assert not solo["public"] and "PartiallyRestricted" in solo["skip_reason"]
+
+
+def test_command_loads_the_table(db):
+    done = subprocess.run([sys.executable, "-m", "ingest", "amdadb", "--spase", str(SAMPLE_SPASE),
+                           "--data", str(SAMPLE_CDF), "--schema", SCHEMA, "--full"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: full rebuild, 5,833 public and 1,998 restricted granules" in done.stdout
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
+
+
+def test_command_reports_a_missing_table():
+    done = subprocess.run([sys.executable, "-m", "ingest", "amdadb", "--spase", str(SAMPLE_SPASE),
+                           "--schema", "no_such_schema_here", "--full"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "no_such_schema_here.epn_core does not exist" in done.stderr
