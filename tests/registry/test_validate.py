@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from instance.dachs import SERVICES
 from instance.settings import REPO
 from registry.report import FAIL, PASS
 from registry.validate import validate
@@ -59,12 +60,14 @@ def test_records_of_every_epntap_table_and_the_system(report, settings):
     authority = settings["CDPP_AUTHORITY"]
     records = {c.name.split(" ")[0]: c.status for c in report.checks
         if c.section == "VOResource records" and not c.name.endswith("lesser flaws")}
-    for ivoid in (f"ivo://{authority}", f"ivo://{authority}/__system__/services/registry",
-            f"ivo://{authority}/tap", AMDADB.format(authority=authority)):
-        assert records.get(ivoid) == PASS
+    tables = [f"ivo://{authority}/{service}/q/epn_core" for service in SERVICES]
+    for ivoid in [f"ivo://{authority}", f"ivo://{authority}/__system__/services/registry",
+            f"ivo://{authority}/tap", *tables]:
+        assert records.get(ivoid) == PASS, ivoid
     services = {c.name: c.status for c in report.checks if c.section == "Services"}
     epntap = [n for n in services if n.startswith("each EPN-TAP table")]
-    assert epntap and services[epntap[0]] == PASS and "amdadb.epn_core" in epntap[0]
+    assert epntap and services[epntap[0]] == PASS
+    assert all(f"{service}.epn_core" in epntap[0] for service in SERVICES)
 
 
 def test_a_record_without_title_fails(relay, base_url, settings):
