@@ -8,8 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from .errors import BringUpError
 from .settings import REPO, SETTINGS_FILE
 from .shell import run, say
@@ -28,6 +26,7 @@ def template_values(settings):
 
 def render(template, settings):
     """Returns the text of templates/<template>.j2 filled from settings."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
         keep_trailing_newline=True)
     return env.get_template(template + ".j2").render(template_values(settings))
