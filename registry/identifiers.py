@@ -12,7 +12,7 @@ RECORD_IVOID = re.compile(rf"ivo://({AUTHORITY})((?:/{SEGMENT})*)", re.ASCII)
 def authority(ivoid):
     """Returns the authority part of ivoid, lower-cased (ivoids compare
     case-insensitively), or None when ivoid is not an ivo:// URI."""
-    match = re.match(rf"ivo://([^/?#]*)", ivoid or "", re.IGNORECASE)
+    match = re.match(r"ivo://([^/?#]*)", ivoid or "", re.IGNORECASE)
     return match.group(1).lower() if match else None
 
 

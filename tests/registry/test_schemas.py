@@ -5,7 +5,7 @@ from lxml import etree
 
 from registry import schemas
 from registry.identifiers import authority, ivoid_problems
-from registry.validate import page_size_for
+from registry.protocol import page_size_for
 
 OAI_ERROR = """<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
   <responseDate>2025-01-01T00:00:00Z</responseDate>
