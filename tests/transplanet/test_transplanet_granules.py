@@ -122,6 +122,6 @@ def test_bundled_sample():
     skipped = []
     rows = list(transplanet.granules(SAMPLE, on_skip=lambda *a: skipped.append(a)))
     assert skipped == []
-    assert len(rows) >= 20
+    assert len(rows) >= 300
     assert len({row["granule_uid"] for row in rows}) == len(rows)
     assert {row["target_name"] for row in rows} == set(planets.PLANETS)
