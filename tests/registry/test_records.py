@@ -60,3 +60,11 @@ def test_a_tap_aux_record_without_epntap_table_is_refused(authority):
     failures, _ = records.record_problems(resource, {authority})
     assert failures == [f"a {records.TAP_AUX} capability, but no table of the tableset"
         f" has an EPN-TAP 2 utype ({records.EPNTAP_UTYPE}*)"]
+
+
+def test_a_long_short_name_is_a_warning(authority):
+    resource = dachs_record()
+    resource.find("shortName").text = "transplanet.epn_core"
+    assert records.record_problems(resource, {authority}) == ([], [
+        "the shortName 'transplanet.epn_core' is longer than the 16 characters"
+        " VOResource recommends"])
