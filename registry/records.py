@@ -56,10 +56,6 @@ def record_problems(resource, managed_authorities):
     warnings = []
     if not text(resource, "title"):
         failures.append("the record has no title")
-    short_name = text(resource, "shortName")
-    if len(short_name) > 16:
-        warnings.append(f"the shortName {short_name!r} is longer than the 16 characters"
-            " VOResource recommends")
     ivoid = text(resource, "identifier")
     failures += ivoid_problems(ivoid)
     if ivoid and authority(ivoid) not in managed_authorities:

@@ -62,9 +62,9 @@ def test_a_tap_aux_record_without_epntap_table_is_refused(authority):
         f" has an EPN-TAP 2 utype ({records.EPNTAP_UTYPE}*)"]
 
 
-def test_a_long_short_name_is_a_warning(authority):
+def test_a_short_name_longer_than_16_characters_fails_the_schema(authority):
     resource = dachs_record()
     resource.find("shortName").text = "transplanet.epn_core"
-    assert records.record_problems(resource, {authority}) == ([], [
-        "the shortName 'transplanet.epn_core' is longer than the 16 characters"
-        " VOResource recommends"])
+    failures, _ = records.record_problems(resource, {authority})
+    assert len(failures) == 1
+    assert failures[0].startswith("schema: ") and "'maxLength'" in failures[0]
