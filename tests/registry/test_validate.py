@@ -1,6 +1,7 @@
 """The validator against the running registry, and against copies of it with one
 record broken on purpose (served through a relay, the server left untouched)."""
 
+import socket
 import subprocess
 import sys
 
@@ -119,3 +120,20 @@ def test_validate_command_exits_non_zero_on_failure(server, relay, settings):
     assert result.returncode == 1
     assert "the record has no title" in result.stdout
     assert "The registry is NOT VALID." in result.stdout
+
+
+def test_an_endpoint_that_is_not_oai_pmh_fails_clearly(server):
+    report = validate(server + "/tap/capabilities")
+    assert not report.ok
+    [failure] = report.failures
+    assert failure.name == "the endpoint answers OAI-PMH"
+    assert "not OAI-PMH" in failure.details[0] and "/tap/capabilities" in failure.details[0]
+
+
+def test_an_endpoint_that_does_not_answer_fails_clearly():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    report = validate(f"http://127.0.0.1:{port}/oai.xml")
+    assert [c.name for c in report.failures] == ["the endpoint answers OAI-PMH"]
+    assert f"127.0.0.1:{port}" in report.failures[0].details[0]
