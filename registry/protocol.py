@@ -76,8 +76,8 @@ def check_metadata_formats(harvest):
         problems = response_problems(response) + [
             f"{prefix} with namespace {ns} is missing" for prefix, ns in wanted.items()
             if formats.get(prefix) != ns]
-        report.add(f"ListMetadataFormats {describe(params)} lists ivo_vor and oai_dc".replace(
-            "  ", " "), problems)
+        request = " ".join(filter(None, ["ListMetadataFormats", describe(params)]))
+        report.add(f"{request} lists ivo_vor and oai_dc", problems)
 
 
 def check_sets(harvest):
