@@ -1,0 +1,383 @@
+"""The DaCHS side of the DataLink services: descriptors, links, parameters and responses.
+
+The ``datalinkCore`` of a service RD stays thin: its descriptor generator
+calls :func:`make_descriptor`, its meta makers :func:`links` and
+:func:`input_keys`, its data function :func:`response`.  A granule is found
+by its publisher DID (``ivo://<authority>/~?<service>/<granule_uid>``) in
+``<service>.epn_core``; its CDF file (when ``access_url`` points at a local
+product) is what ``#proc`` slices and ``#preview`` draws.
+
+Errors never become DaCHS error pages: for ``dlmeta`` they are DataLink
+fault rows, for ``dlget`` a DALI error document with the HTTP status of the
+:class:`~datalink.errors.DataLinkError` (400, 403, 404, 500).
+"""
+
+import functools
+import math
+import os
+import urllib.parse
+from pathlib import Path
+
+from gavo import base, rscdef, svcs, utils
+from gavo.protocols import datalink as dachs_datalink
+from gavo.svcs import streaming
+
+from . import dali, formats
+from .cdfread import CdfFile
+from .epochs import parse_mjd, parse_time
+from .errors import BadParameter, CorruptFile, DataLinkError, Forbidden, NotFound
+from .paths import resolve_under_root
+from .preview import MEDIA_TYPE as PNG_MEDIA_TYPE
+from .preview import preview_png
+
+MS = base.makeStruct
+PREVIEW_FORMAT = "image/png"
+FORMAT_OPTIONS = formats.FORMAT_NAMES + (PREVIEW_FORMAT,)
+_JD_MJD = 2400000.5
+
+
+class GranuleDescriptor(dachs_datalink.DatalinkDescriptorMixin):
+    """What the DataLink service knows about one granule.
+
+    ``row`` is its epn_core row, ``path`` its local CDF file (or None),
+    ``dataset`` its SPASE NumericalData record (amdadb, or None), ``error``
+    the :class:`DataLinkError` that prevents serving it (or None).
+    """
+
+    suppressAutoLinks = True
+
+    def __init__(self, pubDID, service, uid=None, row=None, path=None, dataset=None, error=None,
+                 renderer=None):
+        self.pubDID, self.service, self.uid = pubDID, service, uid
+        self.row, self.path, self.dataset, self.error = row or {}, path, dataset, error
+        self.renderer = renderer
+
+
+def did_prefix(service):
+    """Return the beginning of the publisher DIDs of ``service``: ``ivo://<authority>/~?<service>/``."""
+    return f"ivo://{base.getConfig('ivoa', 'authority')}/~?{service}/"
+
+
+def granule_uid(pubDID, service):
+    """Return the granule_uid a publisher DID of ``service`` names; raises :class:`NotFound` otherwise."""
+    prefix = did_prefix(service)
+    if not pubDID.startswith(prefix) or len(pubDID) == len(prefix):
+        raise NotFound(f"{pubDID!r} is not a granule identifier of this service (they start with {prefix})")
+    return pubDID[len(prefix):]
+
+
+def _rows(service, table, uid):
+    """Return the rows of ``<service>.<table>`` whose granule_uid is ``uid`` (none if there is no such table)."""
+    with base.getTableConn() as conn:
+        exists = list(conn.query("SELECT to_regclass(%(name)s) IS NOT NULL",
+                                 {"name": f"{service}.{table}"}))[0][0]
+        if not exists:
+            return []
+        return list(conn.queryToDicts(
+            f"SELECT * FROM {service}.{table} WHERE granule_uid = %(uid)s", {"uid": uid}))
+
+
+@functools.lru_cache(maxsize=8)
+def _spase_index(spase_dir, stamp):
+    """Return {dataset id: path} of the NumericalData records under ``spase_dir`` (``stamp`` renews the cache)."""
+    index = {}
+    for root, _, files in os.walk(spase_dir):
+        for name in files:
+            if name.endswith(".xml"):
+                index.setdefault(name[:-4], os.path.join(root, name))
+    return index
+
+
+def spase_dataset(resdir, dataset_id):
+    """Return the SPASE NumericalData record of ``dataset_id`` from ``<resdir>/data/spase``, or None."""
+    from spase.reader import read_file
+    from spase.records import NumericalData
+
+    spase_dir = os.path.join(resdir, "data", "spase", "NumericalData")
+    if not os.path.isdir(spase_dir):
+        return None
+    path = _spase_index(spase_dir, os.stat(spase_dir).st_mtime).get(dataset_id)
+    if path is None:
+        return None
+    try:
+        records = read_file(path)
+    except Exception:
+        return None
+    return next((r for r in records if isinstance(r, NumericalData) and r.local_id == dataset_id), None)
+
+
+def _local_file(service, row):
+    """Return the local CDF file of an epn_core row (a served product of ``service``), or None."""
+    url = row.get("access_url") or ""
+    head = base.getConfig("web", "serverURL").rstrip("/") + "/getproduct/"
+    if not url.startswith(head) or row.get("access_format") != formats.CDF_ISTP.media_type:
+        return None
+    accref = urllib.parse.unquote(url[len(head):])
+    prefix = f"{service}/data/"
+    if not accref.startswith(prefix):
+        raise Forbidden(f"the product {accref} is not in the data of {service}")
+    return resolve_under_root(Path(base.getConfig("inputsDir")) / service / "data", accref[len(prefix):])
+
+
+def _renderer():
+    """Return the name of the renderer handling the current request (dlmeta, dlget…), or None."""
+    try:
+        return utils.stealVar("renderer").name
+    except (ValueError, AttributeError):
+        return None
+
+
+def make_descriptor(pubDID, service, resdir):
+    """Return the descriptor of the granule ``pubDID`` of ``service`` (its RD in ``resdir``).
+
+    On dlmeta an unknown or forbidden granule gives a DataLink fault; on
+    other renderers a :class:`GranuleDescriptor` carrying the error, which
+    :func:`response` turns into a DALI error document.
+    """
+    renderer = _renderer()
+    descriptor = GranuleDescriptor(pubDID, service, renderer=renderer)
+    try:
+        descriptor.uid = granule_uid(pubDID, service)
+        rows = _rows(service, "epn_core", descriptor.uid)
+        dataset_id = (rows[0]["granule_gid"] if rows else descriptor.uid.rpartition("_")[0]) or descriptor.uid
+        descriptor.dataset = spase_dataset(resdir, dataset_id)
+        if not rows:
+            if _rows(service, "epn_core_restricted", descriptor.uid) or (
+                    descriptor.dataset is not None and not descriptor.dataset.is_open):
+                raise Forbidden(f"{descriptor.uid} belongs to a dataset that is not public")
+            raise NotFound(f"no granule {descriptor.uid} in {service}")
+        descriptor.row = rows[0]
+        descriptor.path = _local_file(service, descriptor.row)
+    except DataLinkError as error:
+        if renderer == "dlmeta":
+            fault = (dachs_datalink.DatalinkFault.NotFoundFault if isinstance(error, NotFound)
+                     else dachs_datalink.DatalinkFault.AuthenticationFault
+                     if isinstance(error, Forbidden) else dachs_datalink.DatalinkFault.Fault)
+            return fault(pubDID, str(error), semantics="#this")
+        descriptor.error = error
+    return descriptor
+
+
+def _dlget_url(core, descriptor, **parameters):
+    """Return the dlget URL of this DataLink service for the descriptor's granule with ``parameters``."""
+    query = urllib.parse.urlencode({"ID": descriptor.pubDID, **parameters})
+    return core.parent.getURL("dlget") + "?" + query
+
+
+def hapi_urls(dataset, start, stop):
+    """Return (info URL, data URL) of the dataset on its HAPI server between two ISO times, or None.
+
+    The server and the dataset id come from the SPASE record's HAPI AccessURL
+    and ProductKey (the record's last ResourceID segment without one).
+    """
+    if dataset is None:
+        return None
+    for access in dataset.access_urls("HAPI"):
+        key = access.product_keys[0] if access.product_keys else dataset.local_id
+        base_url = access.url.rstrip("/")
+        quoted = urllib.parse.quote(key, safe="")
+        return (f"{base_url}/info?id={quoted}",
+                f"{base_url}/data?id={quoted}&time.min={start}&time.max={stop}")
+    return None
+
+
+def _iso_of_jd(jd):
+    """Return the ISO 8601 UTC text (``YYYY-MM-DDThh:mm:ssZ``) of a Julian date."""
+    return parse_mjd(jd - _JD_MJD, "time").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def links(core, descriptor):
+    """Yield the LinkDefs of a granule: #this, #preview, #auxiliary (HAPI) and #documentation.
+
+    ``core`` is the datalink core (its parent is the DataLink service).
+    """
+    if descriptor.error is not None:
+        return
+    row, LinkDef = descriptor.row, dachs_datalink.LinkDef
+    if row.get("access_url"):
+        size = os.path.getsize(descriptor.path) if descriptor.path else (
+            row["access_estsize"] * 1024 if row.get("access_estsize") else None)
+        what = "the CDF/ISTP data file" if descriptor.path else f"the data ({row.get('access_format')})"
+        yield LinkDef(descriptor.pubDID, row["access_url"], semantics="#this",
+                      description=f"The whole granule: {what}", contentType=row.get("access_format"),
+                      contentLength=size)
+    if descriptor.path:
+        yield LinkDef(descriptor.pubDID, _dlget_url(core, descriptor, FORMAT=PREVIEW_FORMAT),
+                      semantics="#preview", contentType=PNG_MEDIA_TYPE,
+                      description="Quick-look plot of the granule's main parameter (PNG)")
+    elif row.get("thumbnail_url") and not row["thumbnail_url"].startswith(core.parent.getURL("dlget")):
+        yield LinkDef(descriptor.pubDID, row["thumbnail_url"], semantics="#preview",
+                      contentType=PNG_MEDIA_TYPE, description="Preview of the granule (PNG)")
+    if row.get("time_min") is not None and row.get("time_max") is not None:
+        hapi = hapi_urls(descriptor.dataset, _iso_of_jd(row["time_min"]), _iso_of_jd(row["time_max"]))
+        if hapi:
+            yield LinkDef(descriptor.pubDID, hapi[0], semantics="#auxiliary", contentType="application/json",
+                          description="HAPI description (info) of the granule's dataset")
+            yield LinkDef(descriptor.pubDID, hapi[1], semantics="#auxiliary", contentType="text/csv",
+                          description="The granule's interval from the dataset's HAPI server (CSV)")
+    if row.get("external_link"):
+        yield LinkDef(descriptor.pubDID, row["external_link"], semantics="#documentation",
+                      contentType="text/html", description="Description of the dataset (SPASE landing page)")
+
+
+def _options(values):
+    """Return a DaCHS Values structure allowing exactly ``values``."""
+    return MS(rscdef.Values, options=[MS(rscdef.Option, content_=value) for value in values])
+
+
+def input_keys(core, descriptor):
+    """Yield the InputKeys of the slicing service of a granule with a local CDF file.
+
+    On dlmeta they are typed and carry their allowed values (the service
+    descriptor); on dlget they are plain text, so that :func:`response`
+    checks them and answers bad values with a 400 and a DALI error document.
+    """
+    if descriptor.error is not None and descriptor.renderer == "dlmeta":
+        return
+    if descriptor.renderer == "dlmeta" and not descriptor.path:
+        return
+    typed = descriptor.renderer == "dlmeta"
+    parameters = []
+    if typed:
+        try:
+            parameters = CdfFile(descriptor.path).parameters()
+        except DataLinkError:
+            parameters = []
+    row = descriptor.row
+    interval = {}
+    if typed and row.get("time_min") is not None:
+        interval = {"values": MS(rscdef.Values, min=row["time_min"] - _JD_MJD, max=row["time_max"] - _JD_MJD)}
+    yield MS(svcs.InputKey, name="TIME", type="double precision[2]" if typed else "text",
+             xtype="interval" if typed else None, unit="d", ucd="time.interval;obs.exposure",
+             multiplicity="forced-single",
+             description="Time interval to cut out, as two MJD (UTC) values: start stop.", **interval)
+    for name, what in (("START", "start"), ("STOP", "end")):
+        yield MS(svcs.InputKey, name=name, type="text", ucd="time.start" if name == "START" else "time.end",
+                 multiplicity="forced-single", xtype="timestamp" if typed else None,
+                 description=f"ISO 8601 UTC {what} of the interval to cut out (instead of TIME).")
+    yield MS(svcs.InputKey, name="FORMAT", type="text", ucd="meta.code.mime", multiplicity="forced-single",
+             description="Output format: CDF_ISTP (ISTP subset of the file), VOTable (BINARY2;"
+             " add ;serialization=TABLEDATA for TABLEDATA), ASCII, or image/png (quick-look).",
+             **({"values": _options(FORMAT_OPTIONS)} if typed else {}))
+    yield MS(svcs.InputKey, name="PARAM", type="text", ucd="meta.id", multiplicity="multiple",
+             description="Parameters (CDF variables) to keep; repeat for several; default: all.",
+             **({"values": _options(parameters)} if typed and parameters else {}))
+
+
+def _single(args, name):
+    """Return the value of a single-valued argument (None when absent)."""
+    value = args.get(name)
+    if isinstance(value, (list, tuple)):
+        if len(value) > 1:
+            raise BadParameter(name, "given more than once")
+        value = value[0] if value else None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value if value not in ("", None) else None
+
+
+def interval_of(args):
+    """Return the (start, stop) astropy Times (or None for open ends) asked for by TIME or START/STOP."""
+    time_value, start, stop = _single(args, "TIME"), _single(args, "START"), _single(args, "STOP")
+    if time_value is not None:
+        if start is not None or stop is not None:
+            raise BadParameter("TIME", "give either TIME or START/STOP, not both")
+        bounds = time_value.split()
+        if len(bounds) != 2:
+            raise BadParameter("TIME", f"{time_value!r} is not an interval of two MJD values")
+        values = []
+        for bound in bounds:
+            try:
+                number = float(bound)
+            except ValueError:
+                raise BadParameter("TIME", f"{bound!r} is not a number (MJD)") from None
+            if math.isnan(number):
+                raise BadParameter("TIME", f"{bound!r} is not an MJD")
+            values.append(None if math.isinf(number) else parse_mjd(number, "TIME"))
+        start_time, stop_time = values
+    else:
+        start_time = parse_time(start, "START") if start is not None else None
+        stop_time = parse_time(stop, "STOP") if stop is not None else None
+    if start_time is not None and stop_time is not None and stop_time < start_time:
+        raise BadParameter("TIME", f"the stop ({stop_time.isot}) is before the start ({start_time.isot})")
+    return start_time, stop_time
+
+
+class ErrorResponse:
+    """A DALI error document with an HTTP status, as a twisted resource."""
+
+    type = dali.MEDIA_TYPE
+
+    def __init__(self, status, message):
+        self.status, self.message = status, message
+
+    def render(self, request):
+        request.setResponseCode(self.status)
+        request.responseHeaders.removeHeader("content-disposition")
+        request.setHeader("content-type", dali.MEDIA_TYPE)
+        request.write(dali.error_document(self.message))
+        request.finish()
+
+
+class StreamedResponse:
+    """The blocks of an iterator of bytes, streamed out from a thread by DaCHS."""
+
+    def __init__(self, media_type, file_name, blocks):
+        self.type, self.file_name, self.blocks = media_type, file_name, blocks
+
+    def render(self, request):
+        request.setHeader("content-type", self.type)
+        request.setHeader("content-disposition", f'attachment; filename="{self.file_name}"')
+
+        def write(output):
+            for block in self.blocks:
+                output.write(block)
+
+        return streaming.streamOut(write, request)
+
+
+class BytesResponse(StreamedResponse):
+    """A small document already in memory (a PNG quick-look)."""
+
+    def __init__(self, media_type, file_name, data, disposition="inline"):
+        super().__init__(media_type, file_name, [data])
+        self.disposition = disposition
+
+    def render(self, request):
+        request.setHeader("content-type", self.type)
+        request.setHeader("content-disposition", f'{self.disposition}; filename="{self.file_name}"')
+        request.write(self.blocks[0])
+        request.finish()
+
+
+def response(descriptor, args):
+    """Return what dlget sends back for a granule: a streamed slice, a PNG, or a DALI error document."""
+    try:
+        if descriptor.error is not None:
+            raise descriptor.error
+        if descriptor.path is None:
+            raise NotFound(f"{descriptor.uid} has no local data file to cut or plot;"
+                           f" its data are at {descriptor.row.get('access_url')}")
+        requested = _single(args, "FORMAT") or "VOTable"
+        parameters = args.get("PARAM") or []
+        if isinstance(parameters, str):
+            parameters = [parameters]
+        if requested.strip().lower() in (PREVIEW_FORMAT, "png"):
+            if len(parameters) > 1:
+                raise BadParameter("PARAM", "a quick-look shows one parameter")
+            png = preview_png(descriptor.path, parameters[0] if parameters else None)
+            return BytesResponse(PNG_MEDIA_TYPE, descriptor.path.stem + ".png", png)
+        try:
+            formats.parse_format(requested)
+        except BadParameter:
+            raise BadParameter("FORMAT", f"unknown format {requested!r}", FORMAT_OPTIONS) from None
+        start, stop = interval_of(args)
+        media_type, name, blocks = formats.slice_stream(descriptor.path, start, stop, requested, parameters)
+        return StreamedResponse(media_type, name, blocks)
+    except BadParameter as error:
+        return ErrorResponse(400, str(error))
+    except CorruptFile as error:
+        base.ui.notifyError(f"DataLink: {error}")
+        return ErrorResponse(500, f"the data file of {descriptor.uid} cannot be read: {error.reason}")
+    except DataLinkError as error:
+        return ErrorResponse(error.http_status, str(error))

@@ -1,0 +1,15 @@
+"""DALI error documents: what a DataLink or SODA service returns with an HTTP error."""
+
+from lxml import etree
+
+VOTABLE_NS = "http://www.ivoa.net/xml/VOTable/v1.3"
+MEDIA_TYPE = "application/x-votable+xml"
+
+
+def error_document(message):
+    """Return the bytes of a DALI error VOTable: QUERY_STATUS ERROR carrying ``message``."""
+    votable = etree.Element(f"{{{VOTABLE_NS}}}VOTABLE", nsmap={None: VOTABLE_NS}, version="1.4")
+    resource = etree.SubElement(votable, f"{{{VOTABLE_NS}}}RESOURCE", type="results")
+    info = etree.SubElement(resource, f"{{{VOTABLE_NS}}}INFO", name="QUERY_STATUS", value="ERROR")
+    info.text = message
+    return etree.tostring(votable, xml_declaration=True, encoding="UTF-8", pretty_print=True)
