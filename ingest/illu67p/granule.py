@@ -13,6 +13,8 @@ SERVICE_TITLE = "illu67p"
 GRANULE_GID = "illumination-maps"
 FITS_MIME = "application/fits"
 PNG_MIME = "image/png"
+#: What stands for the instrument host of computed maps: the model.
+MODEL_HOST = "illu67p model"
 #: UCD of what the maps hold.
 MEASUREMENT_TYPE = "pos.incidenceAng"
 #: The lobe dimensions of the shape model (Sierks et al. 2015, Science).
@@ -22,14 +24,16 @@ BIB_REFERENCE = "doi:10.1126/science.aaa1044"
 def urls(granule_uid, file_name):
     """Return the access_url, datalink_url and thumbnail_url of a granule
     whose product file (in the service's data directory) is file_name, on
-    the server of the project settings."""
+    the server of the project settings: DaCHS serves the file and its
+    preview (getproduct), the DataLink service the links."""
     values = settings.load()
     server = values["CDPP_SERVER_URL"].rstrip("/")
     did = urllib.parse.quote(publisher_did(granule_uid, values["CDPP_AUTHORITY"]), safe="")
+    product_url = f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}"
     return {
-        "access_url": f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}",
+        "access_url": product_url,
         "datalink_url": f"{server}/{SERVICE}/q/dl/dlmeta?ID={did}",
-        "thumbnail_url": f"{server}/{SERVICE}/q/dl/dlget?ID={did}&FORMAT=image%2Fpng",
+        "thumbnail_url": product_url + "?preview=True",
     }
 
 
@@ -105,7 +109,7 @@ def granule_from(fits_path):
         "sun_distance_max": header["SUNDIST"],
         "illuminated_fraction": header["LITFRAC"],
         "dayside_fraction": header["DAYFRAC"],
-        "instrument_host_name": None,
+        "instrument_host_name": MODEL_HOST,
         "instrument_name": header["MODEL"],
         "measurement_type": MEASUREMENT_TYPE,
         "processing_level": 5,

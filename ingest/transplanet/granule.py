@@ -21,14 +21,16 @@ MEASUREMENT_TYPE = ("phys.density;phys.electron#phys.density;phys.atmol.ionStage
 def urls(granule_uid, file_name):
     """Return the access_url, datalink_url and thumbnail_url of a granule
     whose product file (in the service's data directory) is file_name, on
-    the server of the project settings."""
+    the server of the project settings: DaCHS serves the file and its
+    preview (getproduct), the DataLink service the links."""
     values = settings.load()
     server = values["CDPP_SERVER_URL"].rstrip("/")
     did = urllib.parse.quote(publisher_did(granule_uid, values["CDPP_AUTHORITY"]), safe="")
+    product_url = f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}"
     return {
-        "access_url": f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}",
+        "access_url": product_url,
         "datalink_url": f"{server}/{SERVICE}/q/dl/dlmeta?ID={did}",
-        "thumbnail_url": f"{server}/{SERVICE}/q/dl/dlget?ID={did}&FORMAT=image%2Fpng",
+        "thumbnail_url": product_url + "?preview=True",
     }
 
 
@@ -100,7 +102,7 @@ def granule_from(path):
         "f107": params["f107"],
         "model_name": params["model_name"],
         "model_version": params["model_version"],
-        "instrument_host_name": None,
+        "instrument_host_name": params["model_name"],
         "instrument_name": f"{params['model_name']} {params['model_version']}",
         "measurement_type": MEASUREMENT_TYPE,
         "processing_level": 5,

@@ -61,7 +61,7 @@ def test_granule_fields_match_the_product(products):
         assert row["access_estsize"] == math.ceil(os.path.getsize(path) / 1024)
         assert row["access_url"].startswith(server + "/getproduct/illu67p/data/")
         assert row["access_url"].endswith(row["file_name"])
-        assert row["thumbnail_url"].startswith(server) and "FORMAT=image%2Fpng" in row["thumbnail_url"]
+        assert row["thumbnail_url"] == row["access_url"] + "?preview=True"
         assert row["datalink_url"].startswith(server + "/illu67p/q/dl/dlmeta?ID=")
         assert os.path.isfile(out / os.path.basename(row["prodtblPreview"]))
 

@@ -76,6 +76,7 @@ def test_granule_fields_match_the_product(products):
         assert row["access_estsize"] == math.ceil(os.path.getsize(path) / 1024)
         assert row["access_url"].startswith(server + "/getproduct/transplanet/data/")
         assert row["datalink_url"].startswith(server + "/transplanet/q/dl/dlmeta?ID=")
+        assert row["thumbnail_url"] == row["access_url"] + "?preview=True"
         # The electron density is the sum of the ion densities.
         ions = sum(np.asarray(table.array[f"n_{ion.name}"], dtype=float) for ion in planet.ions)
         assert np.allclose(np.asarray(table.array["n_e"], dtype=float), ions, rtol=1e-5)
