@@ -1,0 +1,262 @@
+"""Benchmark of the amdadb ingest and of EPN-TAP queries on the full table.
+
+In one run on this machine:
+
+* end-to-end ingest of the shared SPASE sample (419 records, 2.5 M daily
+  granules) with ``python -m ingest amdadb --full``: parsing, mapping, COPY,
+  indexes, ANALYZE and the swap into ``amdadb.epn_core``; granules/s and the
+  command's peak resident memory (targets: >= 100,000 granules/s, < 1 GB);
+* DaCHS's plain rowmaker import of the same rows (an embedded grammar
+  yielding the granule dicts, ``--dachs-rows`` of them, into a scratch
+  schema), rows/s, and the ratio of the two rates;
+* an incremental update after one record's StopDate moved ten days;
+* the median and 95th percentile latency of VESPA/TOPCAT-style ADQL queries
+  on the 2.5 M-row table through TAP sync, against the server's floor
+  (``SELECT TOP 1 * FROM tap_schema.tables``), alone and with 8 concurrent
+  clients (target: medians within 2x the floor).
+
+The published table holds the 2.5 M granules during the run; the bundled
+sample is loaded back at the end.  Needs the running instance (``make serve``).
+Prints the figures and writes them to bench/results/ingest_amdadb.json.
+
+Run it as ``/opt/cdpp-epntap/venv/bin/python bench/ingest_amdadb.py``.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest import settings as ingest_settings  # noqa: E402
+
+SHARED_SPASE = Path("/work/shared/data/spase")
+SAMPLE = REPO / "resources" / "amdadb" / "data"
+FLOOR = "SELECT TOP 1 * FROM tap_schema.tables"
+QUERIES = {
+    "target and time (VESPA)":
+        "SELECT TOP 200 * FROM amdadb.epn_core WHERE target_name = 'Jupiter'"
+        " AND time_min <= 2457700.5 AND time_max >= 2457600.5",
+    "one day, time series (VESPA)":
+        "SELECT TOP 200 * FROM amdadb.epn_core WHERE dataproduct_type = 'ts'"
+        " AND time_min <= 2459000.5 AND time_max >= 2458999.5",
+    "granule by uid (TOPCAT, DataLink)":
+        "SELECT * FROM amdadb.epn_core WHERE granule_uid = 'mms1-fgm-brst_20151016'",
+    "dataset by gid (TOPCAT)":
+        "SELECT TOP 100 granule_uid, time_min, time_max, access_url FROM amdadb.epn_core"
+        " WHERE granule_gid = 'juno-fgm-orb1' ORDER BY time_min",
+    "host and product type (VESPA)":
+        "SELECT TOP 200 granule_uid, target_name, time_min, time_max FROM amdadb.epn_core"
+        " WHERE instrument_host_name = 'Rosetta' AND dataproduct_type = 'ds'",
+    "comet over a month (VESPA)":
+        "SELECT TOP 200 * FROM amdadb.epn_core WHERE target_class = 'comet'"
+        " AND time_min <= 2457280.5 AND time_max >= 2457250.5",
+}
+
+DACHS_RD = """<resource schema="{schema}" resdir="{resdir}">
+  <table id="epn_core" onDisk="True">
+    <mixin spatial_frame_type="none" optional_columns="access_url access_format
+      access_estsize thumbnail_url datalink_url external_link publisher bib_reference
+      instrument_type time_scale target_region species file_name processing_level_desc
+      spatial_coordinate_description">//epntap2#table-2_0</mixin>
+  </table>
+  <data id="import">
+    <sources item="granules"/>
+    <embeddedGrammar>
+      <iterator>
+        <code>
+          import itertools
+          from ingest import amdadb
+          yield from itertools.islice(amdadb.granules("{spase}"), {rows})
+        </code>
+      </iterator>
+    </embeddedGrammar>
+    <make table="epn_core"><rowmaker idmaps="*"/></make>
+  </data>
+</resource>"""
+
+
+def run_ingest(args):
+    """Run the operators' command; return (seconds, peak RSS in MB of the command)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "ingest", "amdadb"] + args, cwd=REPO,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"ingest failed:\n{done.stdout}\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024, done.stdout
+
+
+def dachs_rowmaker_rate(rows):
+    """Import ``rows`` granules with a DaCHS rowmaker into a scratch schema; return rows/s."""
+    from gavo import api, base, rscdesc
+
+    schema = f"cdpp_bench_{os.getpid()}"
+    rd = base.parseFromString(rscdesc.RD, DACHS_RD.format(
+        schema=schema, resdir=tempfile.gettempdir(), spase=SHARED_SPASE, rows=rows))
+    rd.sourceId = f"{schema}/q"
+    conn = base.getDBConnection("admin")
+    try:
+        conn.cursor().execute(f"CREATE SCHEMA {schema}")
+        conn.commit()
+        started = time.perf_counter()
+        api.makeData(rd.getById("import"), connection=conn)
+        conn.commit()
+        elapsed = time.perf_counter() - started
+        cur = conn.cursor()
+        cur.execute(f"SELECT count(*) FROM {schema}.epn_core")
+        count = cur.fetchone()[0]
+    finally:
+        conn.rollback()
+        cur = conn.cursor()
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cur.execute("DELETE FROM dc.tablemeta WHERE tablename LIKE %s", (schema + ".%",))
+        conn.commit()
+        conn.close()
+    return count / elapsed, count
+
+
+def incremental_seconds():
+    """Move one record's StopDate by ten days and run the incremental update; return seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "spase"
+        shutil.copytree(SHARED_SPASE, tree)
+        record = tree / "NumericalData" / "CDPP-AMDA" / "ACE" / "MFI" / "ace-mag-real.xml"
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("<StopDate>2025-10-17T07:59:59Z</StopDate>",
+                                       "<StopDate>2025-10-27T07:59:59Z</StopDate>"),
+                          encoding="utf-8")
+        elapsed, _, out = run_ingest(["--spase", str(tree)])
+    if "1 changed and 0 removed" not in out:
+        sys.exit(f"incremental update did not rewrite exactly one dataset:\n{out}")
+    return elapsed
+
+
+def tap_sync(server, query):
+    """Run one ADQL query through TAP sync; return its latency in seconds."""
+    body = urllib.parse.urlencode({"REQUEST": "doQuery", "LANG": "ADQL", "QUERY": query,
+                                   "MAXREC": "1000"}).encode()
+    for attempt in range(3):
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{server}/tap/sync", data=body, timeout=120) as response:
+                payload = response.read()
+            break
+        except (ConnectionError, urllib.error.URLError) as exc:
+            # The server went away (restarted): wait for it and measure again.
+            if attempt == 2:
+                raise
+            print(f"  ({exc}; retrying)", flush=True)
+            time.sleep(5)
+    elapsed = time.perf_counter() - started
+    if b"QUERY_STATUS\" value=\"ERROR" in payload:
+        sys.exit(f"query failed: {query}\n{payload[:2000]!r}")
+    return elapsed
+
+
+def latencies(server, queries, repeats, clients):
+    """Return {name: [seconds]} of ``repeats`` runs of each query by each of ``clients`` clients."""
+    jobs = [(name, sql) for name, sql in queries.items() for _ in range(repeats)] * clients
+    results = {name: [] for name in queries}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
+        for name, seconds in zip([j[0] for j in jobs],
+                                 pool.map(lambda job: tap_sync(server, job[1]), jobs)):
+            results[name].append(seconds)
+    return results
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dachs-rows", type=int, default=50000,
+                        help="granules imported through the DaCHS rowmaker (default 50000)")
+    parser.add_argument("--repeats", type=int, default=15, help="runs of each query per client")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    settings = ingest_settings.load()
+    server = settings["CDPP_SERVER_URL"].rstrip("/")
+    figures = {}
+
+    try:
+        measure(args, server, figures)
+    finally:
+        print("== loading the bundled sample back")
+        run_ingest(["--spase", str(SAMPLE / "spase"), "--data", str(SAMPLE / "cdf"), "--full"])
+
+    results = REPO / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "ingest_amdadb.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    print(f"figures written to {results / 'ingest_amdadb.json'}")
+
+
+def measure(args, server, figures):
+    """Run the measurements, printing them and adding them to ``figures``."""
+    print("== ingest of the shared sample (2.5 M granules), full rebuild and swap")
+    seconds, peak_mb, out = run_ingest(["--spase", str(SHARED_SPASE), "--full"])
+    granules = int(out.split("loaded: full rebuild, ")[1].split(" public")[0].replace(",", ""))
+    restricted = int(out.split(" public and ")[1].split(" restricted")[0].replace(",", ""))
+    rate = (granules + restricted) / seconds
+    figures["ingest"] = {"granules": granules + restricted, "seconds": round(seconds, 1),
+                         "granules_per_s": round(rate), "peak_rss_mb": round(peak_mb)}
+    print(f"{granules + restricted:,} granules in {seconds:.1f} s: {rate:,.0f} granules/s "
+          f"(target 100,000: {rate / 1e5:.2f}x); peak memory {peak_mb:,.0f} MB (target < 1024 MB)")
+
+    print(f"== DaCHS rowmaker import of {args.dachs_rows:,} of the same rows")
+    dachs_rate, dachs_count = dachs_rowmaker_rate(args.dachs_rows)
+    figures["dachs_rowmaker"] = {"rows": dachs_count, "rows_per_s": round(dachs_rate)}
+    print(f"{dachs_rate:,.0f} rows/s; the ingest is {rate / dachs_rate:.1f}x faster")
+
+    print("== incremental update (one record's StopDate moved by ten days)")
+    inc = incremental_seconds()
+    figures["incremental_seconds"] = round(inc, 1)
+    print(f"{inc:.1f} s, parsing and mapping all 419 records included")
+
+    for clients in (1, 8):
+        print(f"== TAP sync latency, {clients} client{'s' if clients > 1 else ''}, "
+              f"{args.repeats} runs of each query per client")
+        floor = latencies(server, {"floor": FLOOR}, args.repeats, clients)["floor"]
+        floor_median = statistics.median(floor)
+        measured = latencies(server, QUERIES, args.repeats, clients)
+        rows = {"floor": {"median_ms": round(floor_median * 1000, 1),
+                          "p95_ms": round(percentile(floor, 0.95) * 1000, 1)}}
+        print(f"{'floor (' + FLOOR + ')':<45} median {floor_median * 1000:7.1f} ms  "
+              f"p95 {percentile(floor, 0.95) * 1000:7.1f} ms")
+        for name, values in measured.items():
+            median = statistics.median(values)
+            rows[name] = {"median_ms": round(median * 1000, 1),
+                          "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+                          "median_over_floor": round(median / floor_median, 2)}
+            print(f"{name:<45} median {median * 1000:7.1f} ms  p95 "
+                  f"{percentile(values, 0.95) * 1000:7.1f} ms  {median / floor_median:5.2f}x floor")
+        everything = [v for values in measured.values() for v in values]
+        rows["all queries"] = {"median_ms": round(statistics.median(everything) * 1000, 1),
+                               "p95_ms": round(percentile(everything, 0.95) * 1000, 1),
+                               "median_over_floor": round(statistics.median(everything)
+                                                          / floor_median, 2)}
+        print(f"{'all queries':<45} median {statistics.median(everything) * 1000:7.1f} ms  "
+              f"p95 {percentile(everything, 0.95) * 1000:7.1f} ms  "
+              f"{statistics.median(everything) / floor_median:5.2f}x floor (target 2x)")
+        figures[f"tap_{clients}_clients"] = rows
+
+
+if __name__ == "__main__":
+    main()
