@@ -14,6 +14,7 @@ import os
 import tempfile
 
 import numpy as np
+from cdflib._gzip_wrapper import gzip_deflate
 from cdflib.cdfwrite import CDF as _CdflibWriter
 
 from . import epochs
@@ -37,8 +38,9 @@ class RecordBlocks:
 class CdfWriter(_CdflibWriter):
     """cdflib's CDF writer, taking record data in blocks and writing CDF_EPOCH16 correctly.
 
-    ``write_var(..., var_data=RecordBlocks(iterable))`` writes one VVR per
-    block, indexed by VXRs as cdflib does for compressed blocks.  cdflib 1.3
+    ``write_var(..., var_data=RecordBlocks(iterable))`` writes one VVR (or
+    compressed CVVR) per block, indexed by VXRs as cdflib does for its own
+    compressed blocks.  cdflib 1.3
     also flattens EPOCH16 values into (real, imag) float pairs and then turns
     each float into a complex of its own, doubling the records; here the pairs
     are written as they are.
@@ -68,8 +70,10 @@ class CdfWriter(_CdflibWriter):
             count, data = self._convert_data(dataType, numElems, values_per_record, block)
             if count == 0:
                 continue
-            vvr = self._write_vvr(f, data)
+            compressed = gzip_deflate(data, compression) if compression > 0 else data
+            vvr = self._write_cvvr(f, compressed) if len(compressed) < len(data) else self._write_vvr(f, data)
             if vxr is None:
+                self._update_offset_value(f, vdr_offset + 80, 4, count)  # the VDR's BlockingFactor
                 vxr = vxr_head = self._write_vxr(f)
                 vxr_count = 1
                 self._update_vdr_vxrheadtail(f, vdr_offset, vxr)

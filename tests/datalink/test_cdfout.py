@@ -1,5 +1,7 @@
 """CDF output: an ISTP subset holding the sliced records, the referenced variables and all attributes."""
 
+import subprocess
+
 import cdflib
 import numpy as np
 
@@ -69,3 +71,22 @@ def test_subset_written_in_many_blocks_reads_back(monkeypatch, tmp_path):
         assert np.array_equal(subset.varget(name), source.varget(name)[sliced.first: sliced.stop])
     assert np.array_equal(subset.varget("Epoch", startrec=2000, endrec=2010),
                           source.varget("Epoch", startrec=sliced.first + 2000, endrec=sliced.first + 2010))
+
+
+def test_subset_reads_back_with_an_independent_reader(tmp_path):
+    """STILTS reads CDF with JCDF, a CDF reader written apart from cdflib."""
+    sliced = open_slice(shared("rbspa"), "2012-12-01T00:10", "2012-12-01T00:20")
+    path = tmp_path / "rbspa_subset.cdf"
+    path.write_bytes(b"".join(cdf_stream(sliced)))
+    result = subprocess.run(["stilts", "tpipe", "ifmt=cdf", f"in={path}", "ofmt=csv",
+                             "cmd=keepcols 'Epoch_Ion Position_Ion'"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Epoch_Ion,Position_Ion"
+    assert len(lines) - 1 == sliced.record_count == 22
+    expected = cdflib.CDF(str(shared("rbspa"))).varget("Position_Ion")[sliced.first]
+    first = [float(v) for v in lines[1].split(",", 1)[1].strip('"()').split(",")]
+    assert np.allclose(first, expected, rtol=1e-6)
+    epoch = cdflib.CDF(str(shared("rbspa"))).varget("Epoch_Ion")[sliced.first]
+    assert float(lines[1].split(",", 1)[0]) == epoch
