@@ -5,6 +5,8 @@ import math
 import os
 import urllib.parse
 
+import numpy as np
+
 from ingest import settings
 from ingest.illu67p import product
 
@@ -75,7 +77,12 @@ def granule_from(fits_path):
     except ValueError:
         raise product.ProductError(f"DATE={header['DATE']!r} is not an ISO date")
     name = os.path.basename(fits_path)
+    expected = product.base_name(record.epoch) + ".fits"
+    if name != expected:
+        raise product.ProductError(f"file name does not match DATE-OBS {header['DATE-OBS']}"
+                                   f" (expected {expected})")
     uid = granule_uid(record.epoch)
+    lit = record.incidence_deg[np.isfinite(record.incidence_deg)]
     size = os.path.getsize(fits_path)
     lon_step = float(abs(record.lon[1] - record.lon[0])) if len(record.lon) > 1 else 360.0
     lat_step = float(abs(record.lat[1] - record.lat[0])) if len(record.lat) > 1 else 180.0
@@ -101,6 +108,8 @@ def granule_from(fits_path):
         "c2_resol_min": lat_step,
         "c2_resol_max": lat_step,
         "spatial_frame_type": "body",
+        "incidence_min": round(float(lit.min()), 2) if lit.size else None,
+        "incidence_max": round(float(lit.max()), 2) if lit.size else None,
         "subsolar_longitude_min": header["SUBSOLON"],
         "subsolar_longitude_max": header["SUBSOLON"],
         "subsolar_latitude_min": header["SUBSOLAT"],

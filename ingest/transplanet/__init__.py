@@ -21,19 +21,13 @@ def product_files(data_dir):
 
 
 def granules(data_dir, on_skip=None):
-    """Yield one granule dict per VOTable product of data_dir, in file name
-    order; call on_skip(file name, reason) for each broken product (or one
-    that repeats the granule_uid of an earlier one) and go on."""
-    seen = set()
+    """Yield one granule dict per product of data_dir, in file name order;
+    call on_skip(file name, reason) for each broken product and go on."""
     for path in product_files(str(data_dir)):
         try:
             row = granule_from(path)
-            if row["granule_uid"] in seen:
-                raise product.ProductError(
-                    f"granule_uid {row['granule_uid']} already given by another product")
         except product.ProductError as exc:
             if on_skip is not None:
                 on_skip(os.path.basename(path), str(exc))
             continue
-        seen.add(row["granule_uid"])
         yield row

@@ -66,7 +66,15 @@ def granule_from(path):
     altitude = record.columns["altitude"]
     ions = [name[2:] for name in record.columns if name.startswith("n_") and name != "n_e"]
     name = os.path.basename(path)
-    uid = params["run_id"]
+    uid = product.run_id(planet.name, record.epoch, params["latitude"], params["local_time"],
+                         params["f107"])
+    if params["run_id"] != uid:
+        raise product.ProductError(f"run_id {params['run_id']} does not match the run's"
+                                   f" planet, epoch, latitude, local time and F10.7 ({uid})")
+    expected = product.base_name(planet.name, record.epoch, params["latitude"],
+                                 params["local_time"], params["f107"]) + ".xml"
+    if name != expected:
+        raise product.ProductError(f"file name does not match the run (expected {expected})")
     size = os.path.getsize(path)
     jd = float(record.epoch.utc.jd)
     step = round(float(abs(altitude[1] - altitude[0])), 3)

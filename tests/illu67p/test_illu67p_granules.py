@@ -85,6 +85,8 @@ def test_illuminated_fraction_matches_the_map(products):
         assert np.allclose(record.incidence_deg[lit], expected[lit], atol=0.006)
         assert np.all(cos_i[lit] > 0)
         assert np.nanmin(record.incidence_deg) < 15
+        assert row["incidence_min"] == pytest.approx(np.nanmin(record.incidence_deg), abs=0.01)
+        assert row["incidence_max"] == pytest.approx(np.nanmax(record.incidence_deg), abs=0.01)
 
 
 def _copy(products, tmp_path):
@@ -97,7 +99,7 @@ def _copy(products, tmp_path):
 def test_broken_products_are_reported_and_skipped(products, tmp_path):
     names = _copy(products, tmp_path)
     # 1: truncated file; 2: a header card missing; 3: no preview;
-    # 4 (new): a copy of another product under another name (same epoch).
+    # 4 (new): a copy of another product under another name.
     with open(tmp_path / names[0], "r+b") as f:
         f.truncate(1000)
     with fits.open(tmp_path / names[1], mode="update") as hdus:
@@ -113,7 +115,7 @@ def test_broken_products_are_reported_and_skipped(products, tmp_path):
     assert "FITS" in skipped[names[0]] or "shape" in skipped[names[0]]
     assert "SUBSOLAT missing" in skipped[names[1]]
     assert "preview" in skipped[names[2]] and "missing" in skipped[names[2]]
-    assert "already given" in skipped[duplicate]
+    assert "file name does not match DATE-OBS" in skipped[duplicate]
 
 
 def test_out_of_range_values_are_refused(products, tmp_path):

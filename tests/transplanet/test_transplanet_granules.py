@@ -3,6 +3,7 @@ makes of them, including broken products."""
 
 import math
 import os
+import re
 import shutil
 
 import numpy as np
@@ -117,6 +118,20 @@ def test_one_broken_product_leaves_the_others(products, tmp_path):
     rows = list(transplanet.granules(str(tmp_path), on_skip=lambda *a: skipped.append(a)))
     assert sorted(row["file_name"] for row in rows) == [n for n in names if n != names[1]]
     assert [name for name, _ in skipped] == [names[1]]
+
+
+def test_products_must_say_what_their_names_say(products, tmp_path):
+    names = _copy(products, tmp_path)
+    text = (tmp_path / names[0]).read_text()
+    changed = re.sub(r'(<PARAM ID="f107"[^>]* value=")', r"\g<1>1", text, count=1)
+    assert changed != text
+    (tmp_path / names[0]).write_text(changed)
+    os.rename(tmp_path / names[1], tmp_path / names[1].replace("_f", "_g"))
+    skipped = {}
+    rows = list(transplanet.granules(str(tmp_path), on_skip=lambda n, r: skipped.setdefault(n, r)))
+    assert len(rows) == 2
+    assert "does not match the run's planet, epoch, latitude, local time and F10.7" in skipped[names[0]]
+    assert "preview" in skipped[names[1].replace("_f", "_g")]
 
 
 def test_bundled_sample():
