@@ -148,7 +148,7 @@ def incremental_seconds():
 
 
 def tap_sync(server, query):
-    """Run one ADQL query through TAP sync; return its latency in seconds."""
+    """Run one ADQL query through TAP sync; return (latency in seconds, error message or None)."""
     body = urllib.parse.urlencode({"REQUEST": "doQuery", "LANG": "ADQL", "QUERY": query,
                                    "MAXREC": "1000"}).encode()
     for attempt in range(3):
@@ -157,6 +157,9 @@ def tap_sync(server, query):
             with urllib.request.urlopen(f"{server}/tap/sync", data=body, timeout=120) as response:
                 payload = response.read()
             break
+        except urllib.error.HTTPError as exc:
+            payload = exc.read()
+            break
         except (ConnectionError, urllib.error.URLError) as exc:
             # The server went away (restarted): wait for it and measure again.
             if attempt == 2:
@@ -164,19 +167,24 @@ def tap_sync(server, query):
             print(f"  ({exc}; retrying)", flush=True)
             time.sleep(5)
     elapsed = time.perf_counter() - started
-    if b"QUERY_STATUS\" value=\"ERROR" in payload:
-        sys.exit(f"query failed: {query}\n{payload[:2000]!r}")
-    return elapsed
+    if b'QUERY_STATUS" value="ERROR' in payload:
+        message = payload.split(b'value="ERROR">', 1)[1].split(b"<", 1)[0]
+        return elapsed, message.decode("utf-8", "replace")
+    return elapsed, None
 
 
-def latencies(server, queries, repeats, clients):
-    """Return {name: [seconds]} of ``repeats`` runs of each query by each of ``clients`` clients."""
+def latencies(server, queries, repeats, clients, errors):
+    """Return {name: [seconds]} of the successful runs of each query, ``repeats`` times by
+    each of ``clients`` clients; failed runs are counted in ``errors`` {message: count}."""
     jobs = [(name, sql) for name, sql in queries.items() for _ in range(repeats)] * clients
     results = {name: [] for name in queries}
     with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
-        for name, seconds in zip([j[0] for j in jobs],
-                                 pool.map(lambda job: tap_sync(server, job[1]), jobs)):
-            results[name].append(seconds)
+        for name, (seconds, error) in zip([j[0] for j in jobs],
+                                          pool.map(lambda job: tap_sync(server, job[1]), jobs)):
+            if error is None:
+                results[name].append(seconds)
+            else:
+                errors[error] = errors.get(error, 0) + 1
     return results
 
 
@@ -233,9 +241,10 @@ def measure(args, server, figures):
     for clients in (1, 8):
         print(f"== TAP sync latency, {clients} client{'s' if clients > 1 else ''}, "
               f"{args.repeats} runs of each query per client")
-        floor = latencies(server, {"floor": FLOOR}, args.repeats, clients)["floor"]
+        errors = {}
+        floor = latencies(server, {"floor": FLOOR}, args.repeats, clients, errors)["floor"]
         floor_median = statistics.median(floor)
-        measured = latencies(server, QUERIES, args.repeats, clients)
+        measured = latencies(server, QUERIES, args.repeats, clients, errors)
         rows = {"floor": {"median_ms": round(floor_median * 1000, 1),
                           "p95_ms": round(percentile(floor, 0.95) * 1000, 1)}}
         print(f"{'floor (' + FLOOR + ')':<45} median {floor_median * 1000:7.1f} ms  "
@@ -255,6 +264,12 @@ def measure(args, server, figures):
         print(f"{'all queries':<45} median {statistics.median(everything) * 1000:7.1f} ms  "
               f"p95 {percentile(everything, 0.95) * 1000:7.1f} ms  "
               f"{statistics.median(everything) / floor_median:5.2f}x floor (target 2x)")
+        if errors:
+            print(f"failed queries: {sum(errors.values())} of "
+                  f"{args.repeats * clients * (len(QUERIES) + 1)}")
+            for message, count in errors.items():
+                print(f"  {count} x {message}")
+        rows["errors"] = errors
         figures[f"tap_{clients}_clients"] = rows
 
 

@@ -141,10 +141,12 @@ def main(argv=None):
     from ingest import load
 
     progress = Progress(sum(len(d) for d in datasets))
+    timings = {"parse and map": mapped - started}
     try:
         conn = load.connect(args.dsn)
         if args.full:
-            result = load.full_load(conn, datasets, schema=args.schema, counter=progress)
+            result = load.full_load(conn, datasets, schema=args.schema, counter=progress,
+                                    timings=timings)
             result["full"] = True
         else:
             result = load.incremental_load(conn, datasets, schema=args.schema, counter=progress)
@@ -158,6 +160,7 @@ def main(argv=None):
     if result.get("full"):
         print(f"loaded: full rebuild, {result['public']:,} public and "
               f"{result['restricted']:,} restricted granules in {elapsed:.1f} s")
+        print("time: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()))
     else:
         print(f"loaded: {len(result['changed'])} changed and {len(result['removed'])} removed "
               f"datasets, {result['public']:,} granules rewritten in {elapsed:.1f} s")
