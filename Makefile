@@ -30,3 +30,7 @@ validate-registry:
 
 register-rofr:
 	@$(VENV)/bin/python -m registry register
+
+# `make serve` in a Debian 13 root made with debootstrap, in its own network namespace (root; about 5 min).
+check-debian13:
+	@$(VENV)/bin/python -m pytest -m debian13 tests/debian13

@@ -20,13 +20,17 @@ class Phases:
 
     def __init__(self, config):
         self.reporter = config.pluginmanager.getplugin("terminalreporter")
+        self.capture = config.pluginmanager.getplugin("capturemanager")
         self.timings = []
 
     def write(self, line):
-        if self.reporter is not None:
-            self.reporter.write_line(line)
-        else:
+        """Prints line on the terminal at once, past pytest's output capture."""
+        if self.reporter is None or self.capture is None:
             print(line, flush=True)
+            return
+        with self.capture.global_and_fixture_disabled():
+            self.reporter.write_line(line)
+            self.reporter.flush()
 
     @contextmanager
     def __call__(self, name):
@@ -38,7 +42,7 @@ class Phases:
         finally:
             seconds = time.monotonic() - started
             self.timings.append((name, seconds))
-            self.write(f"\n[debian13] {name}: {outcome} in {seconds:.1f} s")
+            self.write(f"[debian13] {name}: {outcome} in {seconds:.1f} s")
 
     def summary(self):
         """Returns the table of phase timings with their total, as text."""
@@ -139,7 +143,8 @@ def debian13(phases):
     try:
         with phases("root (debootstrap)"):
             used = root.build()
-        phases.write(f"[debian13] root {root.path} from the {'cached tarball' if used == 'tarball' else 'Debian mirror'}")
+        phases.write(f"[debian13] root {root.path}, from the"
+            f" {'cached tarball' if used == 'tarball' else 'Debian mirror'}")
         with phases("network namespace"):
             namespace.create()
         prepared = Debian13(root, namespace)

@@ -11,11 +11,20 @@ from instance import server as server_mod
 from instance import settings as settings_mod
 from instance.dachs import SERVICES
 
-pytestmark = [pytest.mark.debian13, pytest.mark.slow]
+# The first test also waits for the root, its packages and the first `make serve`.
+pytestmark = [pytest.mark.debian13, pytest.mark.slow, pytest.mark.timeout(2400)]
 
 # The defaults of settings.env: the root runs `make serve` without overrides.
 DEFAULTS = settings_mod.load(environ={})
 VENV_PYTHON = f"{DEFAULTS['CDPP_VENV']}/bin/python"
+
+
+def granules_in_database(debian13, service):
+    """Returns the row count of service's epn_core table, read with psql in the root."""
+    result = debian13.run(f"runuser -u postgres -- psql -X -At -d {DEFAULTS['CDPP_DB_NAME']}"
+        f" -c 'SELECT count(*) FROM {service}.epn_core'", timeout=60)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +32,7 @@ def first_serve(debian13, phases):
     """The output of a first `make serve` in the root, which must succeed."""
     with phases("make serve (first)"):
         result = debian13.in_repo("make serve", timeout=3600)
-    assert result.returncode == 0, f"make serve failed on Debian 13:\n{debian13.report(result)}"
+        assert result.returncode == 0, f"make serve failed on Debian 13:\n{debian13.report(result)}"
     return result
 
 
@@ -39,14 +48,21 @@ def test_tap_serves_every_granule_of_the_three_services(first_serve, debian13, p
     with phases("TAP check (pyvo)"):
         result = debian13.in_repo(f"{VENV_PYTHON} tests/debian13/tap_counts.py"
             f" {server_mod.local_url(DEFAULTS)}/tap", timeout=300)
-    assert result.returncode == 0, f"TAP query failed:\n{debian13.report(result)}"
+        assert result.returncode == 0, f"TAP query failed:\n{debian13.report(result)}"
     counts = json.loads(result.stdout)
     assert set(counts) == {f"{service}.epn_core" for service in SERVICES}
     for service in SERVICES:
-        in_database = debian13.run(f"runuser -u postgres -- psql -X -At -d"
-            f" {DEFAULTS['CDPP_DB_NAME']} -c 'SELECT count(*) FROM {service}.epn_core'")
-        assert in_database.returncode == 0, in_database.stderr
-        assert counts[f"{service}.epn_core"] == int(in_database.stdout) > 0
+        assert counts[f"{service}.epn_core"] == granules_in_database(debian13, service) > 0
+
+
+def test_make_status_reports_server_postgresql_17_and_granules(first_serve, debian13):
+    result = debian13.in_repo("make status", timeout=120)
+    assert result.returncode == 0, f"make status failed:\n{debian13.report(result)}"
+    assert "DaCHS: running" in result.stdout
+    assert "PostgreSQL 17/main: online on port 5432" in result.stdout
+    for service in SERVICES:
+        count = granules_in_database(debian13, service)
+        assert f"{service}.epn_core: {count} granules" in result.stdout
 
 
 def test_second_make_serve_changes_nothing(first_serve, debian13, phases):
@@ -54,7 +70,7 @@ def test_second_make_serve_changes_nothing(first_serve, debian13, phases):
     before = pid_file.read_text()
     with phases("make serve (second)"):
         result = debian13.in_repo("make serve", timeout=600)
-    assert result.returncode == 0, f"second make serve failed:\n{debian13.report(result)}"
+        assert result.returncode == 0, f"second make serve failed:\n{debian13.report(result)}"
     assert "nothing changed" in result.stdout, result.stdout
     for step in ("installing", "importing", "creating", "patching", "restarting", "starting"):
         assert f"* {step}" not in result.stdout, result.stdout

@@ -126,6 +126,8 @@ class Root:
 
     def __init__(self):
         self.path = Path(tempfile.mkdtemp(prefix="cdpp-epntap-debian13-", dir=WORK))
+        # The root's / : mkdtemp's 0700 would lock out every user but root.
+        self.path.chmod(0o755)
         self.mounted = []
 
     def build(self):
