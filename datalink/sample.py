@@ -21,7 +21,8 @@ TT2000_FILL = np.int64(-9223372036854775808)
 class SampleParameter:
     """What a sample file needs to know about one parameter (as a SPASE Parameter gives it).
 
-    ``size`` is the vector length (None for a scalar).
+    ``size`` is the vector length (None for a scalar); ``display_type`` the
+    ISTP DISPLAY_TYPE (``time_series`` or ``spectrogram``).
     """
 
     name: str
@@ -30,6 +31,7 @@ class SampleParameter:
     size: int | None = None
     description: str = ""
     ucd: str | None = None
+    display_type: str = "time_series"
 
 
 def _field(parameter, names, default=None):
@@ -47,7 +49,10 @@ def as_sample_parameter(parameter):
     """Return a :class:`SampleParameter` from a dict or any object with the same fields.
 
     ``fill``/``fill_value`` and ``description``/``desc`` are both understood;
-    a fill value given as text (``"NaN"``, ``"-1.0E31"``) is converted to a float.
+    a fill value given as text (``"NaN"``, ``"-1.0E31"``) is converted to a
+    float.  A SPASE :class:`~spase.records.Parameter` works too: its
+    ParameterKey names the variable, its Sizes give the vector length and a
+    Spectrogram DisplayType makes a spectrogram.
     """
     if isinstance(parameter, SampleParameter):
         return parameter
@@ -57,14 +62,24 @@ def as_sample_parameter(parameter):
     except (TypeError, ValueError):
         fill = -1e31
     size = _field(parameter, ("size", "vector_size"))
+    sizes = _field(parameter, ("sizes",))
+    if size is None and sizes:
+        size = int(np.prod([int(s) for s in sizes]))
     size = int(size) if size not in (None, "", 0, 1, "1") else None
+    displays = [str(d).lower() for d in (_field(parameter, ("display_types",)) or [])]
+    display = _field(parameter, ("display_type",)) or ("spectrogram" if "spectrogram" in displays else "time_series")
+    name = _field(parameter, ("parameter_key", "name", "key"))
+    description = _field(parameter, ("description", "desc"), "") or ""
+    if _field(parameter, ("parameter_key",)) and _field(parameter, ("name",)) not in (None, name):
+        description = f"{_field(parameter, ('name',))}: {description}".rstrip(": ")
     return SampleParameter(
-        name=str(_field(parameter, ("name", "key", "parameter_key"))),
+        name=str(name),
         units=str(_field(parameter, ("units", "unit"), "") or ""),
         fill_value=fill,
         size=size,
-        description=str(_field(parameter, ("description", "desc"), "") or ""),
+        description=str(description),
         ucd=_field(parameter, ("ucd",)),
+        display_type=str(display),
     )
 
 
@@ -160,7 +175,7 @@ def write_sample_cdf(path, dataset_id, parameters, start, stop, cadence_s, seed=
             description = parameter.description or parameter.name
             attributes = {
                 "FIELDNAM": parameter.name[:30], "CATDESC": description[:80], "DEPEND_0": "Epoch",
-                "UNITS": parameter.units or " ", "VAR_TYPE": "data", "DISPLAY_TYPE": "time_series",
+                "UNITS": parameter.units or " ", "VAR_TYPE": "data", "DISPLAY_TYPE": parameter.display_type,
                 "FILLVAL": [np.float32(parameter.fill_value), "cdf_real4"],
                 "VALIDMIN": [_per_component(parameter, 0.0 if parameter.size is None else -1000.0), "cdf_real4"],
                 "VALIDMAX": [_per_component(parameter, 1000.0), "cdf_real4"],
@@ -182,6 +197,19 @@ def write_sample_cdf(path, dataset_id, parameters, start, stop, cadence_s, seed=
                     var_data=np.array([label.ljust(width) for label in labels]),
                 )
                 attributes["LABL_PTR_1"] = label_variable
+                if parameter.display_type == "spectrogram":
+                    channel_variable = f"{parameter.name}_channel"
+                    writer.write_var(
+                        {"Variable": channel_variable, "Data_Type": CdfWriter.CDF_INT2, "Num_Elements": 1,
+                         "Rec_Vary": False, "Dim_Sizes": [parameter.size], "Var_Type": "zVariable"},
+                        var_attrs={"FIELDNAM": channel_variable, "CATDESC": f"Channel numbers of {parameter.name}",
+                                   "VAR_TYPE": "support_data", "UNITS": " ",
+                                   "FILLVAL": [np.int16(-32768), "cdf_int2"],
+                                   "VALIDMIN": [np.int16(0), "cdf_int2"],
+                                   "VALIDMAX": [np.int16(parameter.size - 1), "cdf_int2"]},
+                        var_data=np.arange(parameter.size, dtype=np.int16),
+                    )
+                    attributes["DEPEND_1"] = channel_variable
             else:
                 attributes["LABLAXIS"] = parameter.name[:30]
             writer.write_var(

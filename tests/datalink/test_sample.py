@@ -1,11 +1,14 @@
 """Sample CDFs: ISTP attributes present, deterministic values, sliceable like real files."""
 
+from pathlib import Path
+
 import cdflib
 import numpy as np
 
 from datalink.cdfread import open_slice
 from datalink.sample import SampleParameter, as_sample_parameter, write_sample_cdf
 
+REPO = Path(__file__).resolve().parents[2]
 GLOBALS = ["Project", "Source_name", "Discipline", "Data_type", "Descriptor", "Logical_source",
            "Logical_file_id", "Logical_source_description", "PI_name", "PI_affiliation", "TEXT",
            "Instrument_type", "Mission_group"]
@@ -60,3 +63,35 @@ def test_parameters_from_objects_and_dicts():
     assert (parameter.name, parameter.size, parameter.units) == ("v", 3, "km/s")
     assert np.isnan(parameter.fill_value)
     assert as_sample_parameter({"name": "n", "size": None}).size is None
+
+
+def test_samples_from_real_spase_parameters(tmp_path):
+    """The amdadb ingest feeds the writer with the SPASE Parameters of the bundled records."""
+    from spase import Catalog
+
+    from cdf_samples import votlint
+    from datalink.votable import votable_stream
+
+    catalog = Catalog.load(str(REPO / "resources" / "amdadb" / "data" / "spase"))
+    records = {d.local_id: d for d in catalog.numerical_data}
+    ace, rosetta = records["ace-mag-real"], records["ros-elc-energy"]
+    ace_path = write_sample_cdf(tmp_path / "ace.cdf", "ace-mag-real", ace.parameters,
+                                "2020-01-01", "2020-01-01T06:00", ace.cadence.seconds, seed=1)
+    sliced = open_slice(ace_path, "2020-01-01T01:00", "2020-01-01T02:00")
+    assert sliced.record_count == 61
+    names = [p.parameter_key for p in ace.parameters]
+    assert [p.name for p in sliced.parameters] == names
+    magnitude = sliced.parameters[0]
+    assert (magnitude.units, magnitude.ucd, magnitude.fill) == ("nT", "phys.magField", np.float32(-1e31))
+    assert magnitude.description.startswith("|b|")
+    vot = tmp_path / "ace.vot"
+    vot.write_bytes(b"".join(votable_stream(sliced)))
+    assert votlint(vot)[0] == []
+
+    rosetta_path = write_sample_cdf(tmp_path / "ros.cdf", "ros-elc-energy", rosetta.parameters,
+                                    "2015-01-01", "2015-01-01T00:10", 4.0, seed=1)
+    spectrum = open_slice(rosetta_path).parameters[0]
+    assert spectrum.shape == (124,) and spectrum.fill == np.float32(-1)
+    assert spectrum.attributes["DISPLAY_TYPE"] == "spectrogram"
+    assert spectrum.axes[0].variable == "ros_elc_eflux_channel"
+    assert list(spectrum.axes[0].values[:3]) == [0, 1, 2]
