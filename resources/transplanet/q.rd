@@ -33,7 +33,7 @@
       >//epntap2#table-2_0</mixin>
     <mixin>//epntap2#localfile-2_0</mixin>
     <column name="f107" type="double precision"
-      ucd="phot.flux.density;em.radio" unit="1e-22W/(m2.Hz)"
+      ucd="phot.flux.density;em.radio" unit="1e-22W.m**-2.Hz**-1"
       tablehead="F10.7" verbLevel="15"
       description="Solar activity of the run: the 10.7 cm solar radio flux
         index F10.7 at 1 au, in solar flux units."/>

@@ -43,7 +43,7 @@ def test_custom_columns_are_described(tap):
     columns = tap.search("SELECT column_name, unit, ucd FROM tap_schema.columns"
                          " WHERE table_name = 'transplanet.epn_core'").to_table()
     described = {str(r["column_name"]): (str(r["unit"] or ""), str(r["ucd"])) for r in columns}
-    assert described["f107"] == ("1e-22W/(m2.Hz)", "phot.flux.density;em.radio")
+    assert described["f107"] == ("1e-22W.m**-2.Hz**-1", "phot.flux.density;em.radio")
     assert described["local_time_min"][0] == "h"
     assert described["c3min"][0] == "km"
 
