@@ -30,8 +30,8 @@ def _component_names(parameter):
 
 def header_lines(slice_):
     """Return the commented header of the ASCII output of ``slice_`` (a list of lines, without newlines)."""
-    start = slice_.start_time.isot if slice_.start_time is not None else "start of file"
-    stop = slice_.stop_time.isot if slice_.stop_time is not None else "end of file"
+    start = epochs.iso_text(slice_.start_time) if slice_.start_time is not None else "start of file"
+    stop = epochs.iso_text(slice_.stop_time) if slice_.stop_time is not None else "end of file"
     lines = [
         f"# Dataset: {slice_.dataset}",
         f"# Source file: {slice_.path.name}",

@@ -342,7 +342,8 @@ def open_slice(path, start=None, stop=None, parameters=None):
     start_time = epochs.parse_time(start, "start") if start is not None else None
     stop_time = epochs.parse_time(stop, "stop") if stop is not None else None
     if start_time is not None and stop_time is not None and stop_time < start_time:
-        raise BadParameter("TIME", f"stop ({stop_time.isot}) is before start ({start_time.isot})")
+        raise BadParameter("TIME", f"stop ({epochs.iso_text(stop_time)}) is before"
+                           f" start ({epochs.iso_text(start_time)})")
     file = CdfFile(path)
     allowed = file.parameters()
     if parameters:

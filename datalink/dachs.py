@@ -22,7 +22,7 @@ from gavo import base, rscdef, svcs, utils
 from gavo.protocols import datalink as dachs_datalink
 from gavo.svcs import streaming
 
-from . import dali, formats
+from . import dali, epochs, formats
 from .cdfread import CdfFile
 from .epochs import parse_mjd, parse_time
 from .errors import BadParameter, CorruptFile, DataLinkError, Forbidden, NotFound
@@ -299,7 +299,8 @@ def interval_of(args):
         start_time = parse_time(start, "START") if start is not None else None
         stop_time = parse_time(stop, "STOP") if stop is not None else None
     if start_time is not None and stop_time is not None and stop_time < start_time:
-        raise BadParameter("TIME", f"the stop ({stop_time.isot}) is before the start ({start_time.isot})")
+        raise BadParameter("TIME", f"the stop ({epochs.iso_text(stop_time)}) is before"
+                           f" the start ({epochs.iso_text(start_time)})")
     return start_time, stop_time
 
 

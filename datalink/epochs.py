@@ -80,6 +80,13 @@ def parse_time(value, name):
         raise BadParameter(name, f"{value!r} is not a valid time: {exc}") from None
 
 
+@_quiet_erfa
+def iso_text(time):
+    """Return the ISO 8601 text (``YYYY-MM-DDThh:mm:ss.sss``, UTC) of an astropy :class:`Time`."""
+    return time.utc.isot
+
+
+@_quiet_erfa
 def parse_mjd(value, name):
     """Return the MJD ``value`` (a number or its text, as in SODA's TIME) as a UTC :class:`Time`.
 

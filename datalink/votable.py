@@ -89,8 +89,8 @@ def _metadata(slice_, serialization):
     requested = [
         ("dataset", slice_.dataset),
         ("source_file", slice_.path.name),
-        ("request_start", slice_.start_time.isot if slice_.start_time is not None else "file start"),
-        ("request_stop", slice_.stop_time.isot if slice_.stop_time is not None else "file end"),
+        ("request_start", epochs.iso_text(slice_.start_time) if slice_.start_time is not None else "file start"),
+        ("request_stop", epochs.iso_text(slice_.stop_time) if slice_.stop_time is not None else "file end"),
         ("record_count", str(slice_.record_count)),
     ]
     for name, value in requested:
