@@ -82,6 +82,7 @@ def write_map(path, epoch, grid, sun, illumination, created):
         header[f"CDELT{axis}"] = float(grid.step_deg)
     for key, (_, comment) in HEADER_CARDS.items():
         header[key] = (values[key], comment)
+    header["TIMESYS"] = ("UTC", "time scale of DATE-OBS")
     hdu.writeto(path, overwrite=True)
     return path
 

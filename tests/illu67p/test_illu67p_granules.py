@@ -38,6 +38,14 @@ def test_generator_is_deterministic(tmp_path, products):
             assert a.read() == b.read(), name
 
 
+def test_maps_are_valid_fits(products):
+    out, rows = products
+    for row in rows:
+        with fits.open(out / row["file_name"]) as hdus:
+            hdus.verify("exception")
+            assert hdus[0].header["TIMESYS"] == "UTC"
+
+
 def test_granule_fields_match_the_product(products):
     out, rows = products
     assert len(rows) == 4

@@ -5,6 +5,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -37,6 +38,15 @@ def test_generator_is_deterministic(tmp_path, products):
     for name in os.listdir(out):
         if name.endswith(".xml"):
             assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_profiles_pass_votlint(products):
+    out, rows = products
+    for row in rows[:2]:
+        result = subprocess.run(["stilts", "votlint", f"votable={out / row['file_name']}"],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0
+        assert result.stdout.strip() == "" and "ERROR" not in result.stderr, result.stdout
 
 
 def test_generator_covers_the_grid_evenly():
