@@ -68,7 +68,7 @@ def test_full_load_swaps_in_a_complete_table(db):
                     "mms1_fgm_brst_l2_sample.cdf")]
     indexed = {r[0] for r in query(db, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s"
                                        " AND tablename = 'epn_core'", (SCHEMA,))}
-    for column in ("granule_uid", "granule_gid", "target_name", "time_min", "time_max",
+    for column in ("granule_uid", "granule_gid", "target_name", "target_class", "time_min", "time_max",
                    "dataproduct_type", "instrument_host_name"):
         assert any(f"({column})" in d for d in indexed), column
     assert any(d.startswith("CREATE UNIQUE") and "(granule_uid)" in d for d in indexed)
