@@ -9,6 +9,8 @@ BLANK value.  The header carries the metadata of the granule (see
 ``HEADER_CARDS``).  ``67p_illum_<...>.png`` beside it is the preview.
 """
 
+import io
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +54,7 @@ def write_map(path, epoch, grid, sun, illumination, created):
     grid is a shape.FacetGrid, sun an ephemeris.SunGeometry, illumination an
     illumination.IlluminationMap, created the creation date (ISO string).
     """
-    scaled = np.round(illumination.incidence_deg / INCIDENCE_SCALE)
-    data = np.where(illumination.lit, scaled, BLANK).astype(np.int16)
-    hdu = fits.PrimaryHDU(data)
+    hdu = fits.PrimaryHDU(_encoded(np.where(illumination.lit, illumination.incidence_deg, np.nan)))
     header = hdu.header
     values = {
         "OBJECT": OBJECT_NAME,
@@ -85,6 +85,13 @@ def write_map(path, epoch, grid, sun, illumination, created):
     header["TIMESYS"] = ("UTC", "time scale of DATE-OBS")
     hdu.writeto(path, overwrite=True)
     return path
+
+
+def _encoded(incidence_deg):
+    """Return the stored 16-bit values of incidence angles (deg, NaN where
+    unlit)."""
+    scaled = np.round(np.nan_to_num(incidence_deg, nan=0.0) / INCIDENCE_SCALE)
+    return np.where(np.isfinite(incidence_deg), scaled, BLANK).astype(np.int16)
 
 
 def write_preview(path, illumination):
@@ -170,3 +177,39 @@ def _check_range(values, key, low, high):
     """Raise ProductError unless low <= values[key] <= high."""
     if not low <= values[key] <= high:
         raise ProductError(f"{key}={values[key]} is outside {low}..{high}")
+
+
+
+def cutout(path, lon_min, lon_max, lat_min, lat_max):
+    """Return the FITS bytes of the part of the map at path whose cell
+    centres lie within lon_min..lon_max (degrees east, 0-360; the range wraps
+    through 0 when lon_min > lon_max, and the cut-out's longitude axis then
+    runs on past 360) and lat_min..lat_max.  Raise ProductError for a broken
+    product, ValueError for a range that is out of bounds or holds no cell."""
+    record = read_map(path)
+    if not (0.0 <= lon_min <= 360.0 and 0.0 <= lon_max <= 360.0):
+        raise ValueError(f"longitude range {lon_min}..{lon_max} is not within 0..360")
+    if not -90.0 <= lat_min <= lat_max <= 90.0:
+        raise ValueError(f"latitude range {lat_min}..{lat_max} is not within -90..90")
+    lon = np.mod(record.lon, 360.0)
+    if lon_min <= lon_max:
+        columns = np.nonzero((lon >= lon_min) & (lon <= lon_max))[0]
+    else:
+        columns = np.concatenate([np.nonzero(lon >= lon_min)[0], np.nonzero(lon <= lon_max)[0]])
+    rows = np.nonzero((record.lat >= lat_min) & (record.lat <= lat_max))[0]
+    if not len(columns) or not len(rows):
+        raise ValueError("no cell of the map lies in the requested range")
+    hdu = fits.PrimaryHDU(_encoded(record.incidence_deg[np.ix_(rows, columns)]))
+    header = hdu.header
+    for card in fits.getheader(path).cards:
+        if card.keyword not in header and card.keyword not in ("", "COMMENT", "HISTORY"):
+            header[card.keyword] = (card.value, card.comment)
+    header["CRPIX1"] = 1.0
+    header["CRVAL1"] = float(lon[columns[0]])
+    header["CRPIX2"] = 1.0
+    header["CRVAL2"] = float(record.lat[rows[0]])
+    header["HISTORY"] = (f"cut out of {os.path.basename(str(path))}: lon {lon_min:g}..{lon_max:g},"
+                         f" lat {lat_min:g}..{lat_max:g}")
+    buffer = io.BytesIO()
+    hdu.writeto(buffer)
+    return buffer.getvalue()

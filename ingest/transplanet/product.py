@@ -216,3 +216,26 @@ def read_profile(path):
 def preview_path(product_path):
     """Return the path of the PNG preview that goes with a product file."""
     return os.path.splitext(product_path)[0] + ".png"
+
+
+def altitude_slice(path, altitude_min, altitude_max):
+    """Return the VOTable bytes (same PARAMs and columns, BINARY2) of the
+    rows of the product at path with altitude_min <= altitude <= altitude_max
+    (km).  Raise ProductError for a broken product, ValueError for an empty
+    range."""
+    read_profile(path)
+    if altitude_min > altitude_max:
+        raise ValueError(f"altitude range {altitude_min}..{altitude_max} is empty")
+    votable = parse(path, verify="ignore")
+    table = votable.get_first_table()
+    altitude = np.asarray(table.array["altitude"], dtype=float)
+    keep = (altitude >= altitude_min) & (altitude <= altitude_max)
+    if not keep.any():
+        raise ValueError(f"no altitude of the profile lies in {altitude_min}..{altitude_max} km")
+    table.array = table.array[keep]
+    info = tree.Info(name="altitude_range", value=f"{altitude_min:g} {altitude_max:g}")
+    info.content = f"rows of {os.path.basename(str(path))} with altitude in this range (km)"
+    table.infos.append(info)
+    buffer = io.BytesIO()
+    votable.to_xml(buffer, tabledata_format="binary2")
+    return buffer.getvalue()

@@ -1,6 +1,7 @@
 """The illu67p products the generator writes and the granules the ingest
 makes of them, including broken products."""
 
+import io
 import math
 import os
 import shutil
@@ -95,6 +96,28 @@ def test_illuminated_fraction_matches_the_map(products):
         assert np.nanmin(record.incidence_deg) < 15
         assert row["incidence_min"] == pytest.approx(np.nanmin(record.incidence_deg), abs=0.01)
         assert row["incidence_max"] == pytest.approx(np.nanmax(record.incidence_deg), abs=0.01)
+
+
+def test_cutout_keeps_the_cells_of_the_range(products, tmp_path):
+    out, rows = products
+    path = str(out / rows[0]["file_name"])
+    full = product.read_map(path)
+    target = tmp_path / "cut.fits"
+    target.write_bytes(product.cutout(path, 100.0, 150.0, -20.0, 30.0))
+    cut = product.read_map(str(target))
+    assert cut.lon[0] == 102.5 and cut.lon[-1] == 147.5
+    assert cut.lat[0] == -17.5 and cut.lat[-1] == 27.5
+    j = np.searchsorted(full.lat, cut.lat)
+    i = np.searchsorted(full.lon, cut.lon)
+    assert np.array_equal(cut.incidence_deg, full.incidence_deg[np.ix_(j, i)], equal_nan=True)
+    assert cut.header["DATE-OBS"] == full.header["DATE-OBS"]
+    # Across the prime meridian: 350..10 holds 352.5, 357.5, 2.5, 7.5.
+    with fits.open(io.BytesIO(product.cutout(path, 350.0, 10.0, -90.0, 90.0))) as hdus:
+        data = hdus[0].data
+        assert data.shape == (36, 4) and hdus[0].header["CRVAL1"] == 352.5
+        assert np.array_equal(data[:, 2:], full.incidence_deg[:, :2], equal_nan=True)
+    with pytest.raises(ValueError):
+        product.cutout(path, 101.0, 102.0, 0.0, 1.0)
 
 
 def _copy(products, tmp_path):

@@ -93,6 +93,23 @@ def test_granule_fields_match_the_product(products):
         assert np.allclose(np.asarray(table.array["n_e"], dtype=float), ions, rtol=1e-5)
 
 
+def test_altitude_slice_keeps_the_rows_of_the_range(products, tmp_path):
+    out, rows = products
+    path = str(out / rows[0]["file_name"])
+    full = product.read_profile(path)
+    low, high = rows[0]["c3min"] + 100.0, rows[0]["c3min"] + 300.0
+    target = tmp_path / "slice.xml"
+    target.write_bytes(product.altitude_slice(path, low, high))
+    part = product.read_profile(str(target))
+    keep = (full.columns["altitude"] >= low) & (full.columns["altitude"] <= high)
+    assert keep.sum() >= 3
+    assert part.params == full.params
+    for name, values in full.columns.items():
+        assert np.array_equal(part.columns[name], values[keep], equal_nan=True)
+    with pytest.raises(ValueError):
+        product.altitude_slice(path, 1e6, 2e6)
+
+
 def _copy(products, tmp_path):
     out, rows = products
     for name in os.listdir(out):
