@@ -64,8 +64,6 @@ CSV_MIME = "text/csv"
 
 _PLANETS = {"Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune"}
 _DWARF_PLANETS = {"Pluto", "Ceres"}
-#: SPASE region names that differ from the IAU target name.
-_IAU_NAMES = {"Moon": "Moon"}
 #: The name the interplanetary medium gets as a target.
 INTERPLANETARY_MEDIUM = "Solar wind"
 #: Comets of the AMDA records: (IAU name, words naming it in a dataset or
@@ -77,12 +75,16 @@ _COMETS = (
     ("21P/Giacobini-Zinner", ("Giacobini",), (("ICE", dt.date(1985, 9, 11)),)),
 )
 
+#: Days around a fly-by's closest approach that still belong to the encounter.
+_FLYBY_DAYS = 3
+
 
 def comet_name(context, start=None, stop=None):
     """Return the IAU name of the comet a dataset observed, or None.
 
     ``context`` is the dataset and observatory names: the comet is the one
-    they name, or the one their observatory flew by within [start, stop].
+    they name, or the one their observatory flew by within [start, stop]
+    (give or take _FLYBY_DAYS: encounter data stop just before closest approach).
     """
     lowered = context.lower()
     for name, words, _ in _COMETS:
@@ -91,7 +93,9 @@ def comet_name(context, start=None, stop=None):
     if start is not None and stop is not None:
         for name, _, flybys in _COMETS:
             for observatory, when in flybys:
-                if observatory.lower() in lowered.split() and start.date() <= when <= stop.date():
+                near = dt.timedelta(days=_FLYBY_DAYS)
+                if (observatory.lower() in lowered.split()
+                        and start.date() - near <= when <= stop.date() + near):
                     return name
     return None
 
@@ -110,7 +114,7 @@ def target_of_region(region, context="", start=None, stop=None):
         cls = "planet" if body in _PLANETS else "dwarf_planet"
         # Planet.Moon, e.g. Jupiter.Ganymede: the satellite is the target.
         if rest and rest[0][:1].isupper() and rest[0] not in _PLANET_REGIONS:
-            return _IAU_NAMES.get(rest[0], rest[0]), "satellite", ".".join(rest[1:]) or None
+            return rest[0], "satellite", ".".join(rest[1:]) or None
         return body, cls, ".".join(rest) or None
     if body == "Heliosphere":
         return INTERPLANETARY_MEDIUM, "interplanetary_medium", ".".join(rest) or None
@@ -166,8 +170,8 @@ _QUANTITY_UCD = {
     ("Particle", "EnergyFlux"): "phys.flux;phys.energy",
     ("Particle", "HeatFlux"): "phys.flux;phys.energy",
     ("Particle", "Energy"): "phys.energy",
-    ("Particle", "CountRate"): "phys.count",
-    ("Particle", "Counts"): "phys.count",
+    ("Particle", "CountRate"): "phys.particle",
+    ("Particle", "Counts"): "phys.particle",
     ("Wave", "ACElectricField"): "phys.electField",
     ("Wave", "ACMagneticField"): "phys.magField",
     ("Wave", "PlasmaFrequency"): "em.freq",

@@ -79,8 +79,9 @@ def test_rosetta_at_the_comet(shared_mapping):
 
 
 def test_giotto_flew_by_halley(shared_mapping):
-    g = shared_mapping[0]["gio-mag-psa"].granule(0)
-    assert (g["target_name"], g["target_class"]) == ("1P/Halley", "comet")
+    for dataset_id in ("gio-mag-psa", "gio-ims-a"):  # the second stops before closest approach
+        g = shared_mapping[0][dataset_id].granule(0)
+        assert (g["target_name"], g["target_class"]) == ("1P/Halley", "comet"), dataset_id
 
 
 def test_satellites_and_interplanetary_medium(shared_mapping):
