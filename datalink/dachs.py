@@ -66,9 +66,13 @@ def granule_uid(pubDID, service):
     return pubDID[len(prefix):]
 
 
-def _rows(service, table, uid):
-    """Return the rows of ``<service>.<table>`` whose granule_uid is ``uid`` (none if there is no such table)."""
-    with base.getTableConn() as conn:
+def _rows(service, table, uid, connection=base.getTableConn):
+    """Return the rows of ``<service>.<table>`` whose granule_uid is ``uid`` (none if there is no such table).
+
+    ``connection`` is the DaCHS connection manager to query with (the
+    restricted tables are only readable through the admin one).
+    """
+    with connection() as conn:
         exists = list(conn.query("SELECT to_regclass(%(name)s) IS NOT NULL",
                                  {"name": f"{service}.{table}"}))[0][0]
         if not exists:
@@ -130,7 +134,8 @@ def _renderer():
 def make_descriptor(pubDID, service, resdir):
     """Return the descriptor of the granule ``pubDID`` of ``service`` (its RD in ``resdir``).
 
-    On dlmeta an unknown or forbidden granule gives a DataLink fault; on
+    On dlmeta an unknown granule gives a NotFoundFault row and a forbidden or
+    unreadable one a FatalFault row (the faults DataLink defines); on
     other renderers a :class:`GranuleDescriptor` carrying the error, which
     :func:`response` turns into a DALI error document.
     """
@@ -142,7 +147,7 @@ def make_descriptor(pubDID, service, resdir):
         dataset_id = (rows[0]["granule_gid"] if rows else descriptor.uid.rpartition("_")[0]) or descriptor.uid
         descriptor.dataset = spase_dataset(resdir, dataset_id)
         if not rows:
-            if _rows(service, "epn_core_restricted", descriptor.uid) or (
+            if _rows(service, "epn_core_restricted", descriptor.uid, base.getAdminConn) or (
                     descriptor.dataset is not None and not descriptor.dataset.is_open):
                 raise Forbidden(f"{descriptor.uid} belongs to a dataset that is not public")
             raise NotFound(f"no granule {descriptor.uid} in {service}")
@@ -151,8 +156,7 @@ def make_descriptor(pubDID, service, resdir):
     except DataLinkError as error:
         if renderer == "dlmeta":
             fault = (dachs_datalink.DatalinkFault.NotFoundFault if isinstance(error, NotFound)
-                     else dachs_datalink.DatalinkFault.AuthenticationFault
-                     if isinstance(error, Forbidden) else dachs_datalink.DatalinkFault.Fault)
+                     else dachs_datalink.DatalinkFault.FatalFault)
             return fault(pubDID, str(error), semantics="#this")
         descriptor.error = error
     return descriptor
