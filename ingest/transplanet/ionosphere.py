@@ -304,27 +304,17 @@ def run(conditions):
     prod = {name: np.maximum(prod[name], night[name]) for name in prod}
     chem, loss, made = chemical_equilibrium(planet, prod, densities, te)
 
-    names = [ion.name for ion in planet.ions]
-    chem_matrix = np.array([chem[name] for name in names])
-    diffusion = {}
-    scale_height = {}
-    for ion in planet.ions:
-        plasma_t = te + ti
-        scale_height[ion.name] = BOLTZMANN * plasma_t / (ion.mass_amu * AMU * planet.gravity(z))
-        diffusion[ion.name] = BOLTZMANN * plasma_t / (
-            ion.mass_amu * AMU * collision_frequency(planet, ion, densities))
-    tau_diff = np.array([scale_height[n] ** 2 / diffusion[n] for n in names])
-    tau_chem = np.array([1.0 / loss[n] for n in names])
-    columns = np.arange(len(z))
-    significant = chem_matrix >= SIGNIFICANT_FRACTION * chem_matrix.sum(axis=0)
-    diffusion_wins = np.any(significant & (tau_diff < tau_chem), axis=0)
-    peak_production = int(np.argmax(sum(prod.values())))
-    candidates = np.nonzero(diffusion_wins & (columns >= peak_production))[0]
-    start = int(candidates[0]) if len(candidates) else len(z) - 1
+    scale_height = {ion.name: BOLTZMANN * (te + ti) / (ion.mass_amu * AMU * planet.gravity(z))
+                    for ion in planet.ions}
+    diffusion = {ion.name: BOLTZMANN * (te + ti) / (
+        ion.mass_amu * AMU * collision_frequency(planet, ion, densities)) for ion in planet.ions}
+    start = transition_index(planet, chem, loss, scale_height, diffusion, prod)
     z_t = float(z[start])
 
-    diffused = diffusive_equilibrium(planet, z, start, chem_matrix[:, start], te, ti)
-    width_km = 0.15 * scale_height[names[int(np.argmax(chem_matrix[:, start]))]][start] / 1e3
+    names = [ion.name for ion in planet.ions]
+    at_start = np.array([chem[name][start] for name in names])
+    diffused = diffusive_equilibrium(planet, z, start, at_start, te, ti)
+    width_km = 0.15 * scale_height[names[int(np.argmax(at_start))]][start] / 1e3
     weight = 1.0 / (1.0 + np.exp(-(z - z_t) / max(width_km, 1e-3)))
     ions = {}
     for name in names:
@@ -332,10 +322,38 @@ def run(conditions):
             np.maximum(diffused[name], 1e-30))
         ions[name] = np.exp(log_n)
     n_e = sum(ions.values())
+    velocities = field_aligned_velocities(planet, z, start, weight, ions, made, te, ti,
+                                          upward=chi < 90.0)
+    return Profile(z, n_e, ions, tn, te, ti, velocities, z_t, float(t_exo))
 
-    sign = 1.0 if chi < 90.0 else -1.0
+
+def transition_index(planet, chem, loss, scale_height, diffusion, prod):
+    """Return the index of the transition altitude: the lowest one above the
+    production peak where an ion making at least SIGNIFICANT_FRACTION of the
+    plasma diffuses (H_p^2 / D) faster than it is lost (1 / L); the top of
+    the grid when there is none."""
+    names = [ion.name for ion in planet.ions]
+    chem_matrix = np.array([chem[name] for name in names])
+    tau_diff = np.array([scale_height[n] ** 2 / diffusion[n] for n in names])
+    tau_chem = np.array([1.0 / loss[n] for n in names])
+    significant = chem_matrix >= SIGNIFICANT_FRACTION * chem_matrix.sum(axis=0)
+    diffusion_wins = np.any(significant & (tau_diff < tau_chem), axis=0)
+    columns = np.arange(chem_matrix.shape[1])
+    peak_production = int(np.argmax(sum(prod.values())))
+    candidates = np.nonzero(diffusion_wins & (columns >= peak_production))[0]
+    return int(candidates[0]) if len(candidates) else len(columns) - 1
+
+
+def field_aligned_velocities(planet, z, start, weight, ions, made, te, ti, upward):
+    """Return {ion: field-aligned velocity (km/s)}: FLUX_FRACTION of the
+    ion's column production above z[start] carried along the flux tube,
+    upward (or downward), within the ion acoustic speed, NaN where the ion is
+    below TRACE_FRACTION of the plasma; weight brings the flow in across the
+    transition."""
+    n_e = sum(ions.values())
     r = planet.radius_km + z
     tube = (r[start] / r) ** planet.tube_exponent
+    sign = 1.0 if upward else -1.0
     velocities = {}
     for ion in planet.ions:
         name = ion.name
@@ -344,7 +362,7 @@ def run(conditions):
         acoustic = np.sqrt(BOLTZMANN * (te + ti) / (ion.mass_amu * AMU))
         u = sign * np.minimum(speed, acoustic) / 1e3
         velocities[name] = np.where(ions[name] >= TRACE_FRACTION * n_e, u, np.nan)
-    return Profile(z, n_e, ions, tn, te, ti, velocities, z_t, float(t_exo))
+    return velocities
 
 
 def _cumulative_from(z, values, z_ref):
