@@ -152,7 +152,9 @@ def debian13(phases):
             result = prepared.run("apt-get update -q && DEBIAN_FRONTEND=noninteractive"
                 f" apt-get install -y -q {' '.join(trixie_root.PREREQUISITES)}", timeout=900)
             assert result.returncode == 0, (
-                f"apt-get install {' '.join(trixie_root.PREREQUISITES)} failed in the root:"
+                f"apt-get install {' '.join(trixie_root.PREREQUISITES)} failed in the root"
+                " (its namespace reaches the network by NAT through the host: a host"
+                " firewall that drops forwarded packets stops it):"
                 f"\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
         with phases("copy of the repository"):
             copied = trixie_root.copy_repository(REPO, prepared.file(trixie_root.REPO_IN_ROOT))

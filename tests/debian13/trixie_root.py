@@ -120,6 +120,22 @@ def create(directory):
     return used
 
 
+def resolver_config():
+    """Returns the host's resolv.conf whose name servers the namespace can
+    reach: systemd-resolved's upstream list when /etc/resolv.conf names a
+    loopback stub."""
+    for candidate in ("/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"):
+        try:
+            text = Path(candidate).read_text()
+        except OSError:
+            continue
+        servers = [line.split()[1] for line in text.splitlines()
+            if line.startswith("nameserver") and len(line.split()) > 1]
+        if servers and not all(s.startswith(("127.", "::1")) for s in servers):
+            return candidate
+    return "/etc/resolv.conf"
+
+
 class Root:
     """A trixie root under /var/tmp, its pseudo filesystems mounted, with
     the host's DNS settings and extra certificate authorities."""
@@ -135,7 +151,7 @@ class Root:
         used = create(self.path)
         (self.path / "etc/apt/sources.list").unlink(missing_ok=True)
         (self.path / "etc/apt/sources.list.d/debian.sources").write_text(SOURCES)
-        shutil.copyfile("/etc/resolv.conf", self.path / "etc/resolv.conf")
+        shutil.copyfile(resolver_config(), self.path / "etc/resolv.conf")
         # The host's own certificate authorities (e.g. of its HTTPS egress),
         # which Debian's ca-certificates adds once it is installed.
         local_ca = Path("/usr/local/share/ca-certificates")
