@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from spase import Catalog, Instrument, NumericalData, Observatory, Person, parse_duration
+from spase import (Catalog, Instrument, NumericalData, Observatory, Person, Repository,
+                   parse_duration)
 
 UTC = dt.timezone.utc
 MMS1_FGM = "spase://CNES/NumericalData/CDPP-AMDA/MMS/MMS1/FGM/mms1-fgm-brst"
@@ -142,3 +143,25 @@ def test_calendar_months_in_relative_dates():
     start = dt.datetime(2024, 3, 31, tzinfo=UTC)
     assert parse_duration("-P1M").add_to(start) == dt.datetime(2024, 2, 29, tzinfo=UTC)
     assert parse_duration("P1Y").add_to(start) == dt.datetime(2025, 3, 31, tzinfo=UTC)
+
+
+def test_repository_record(tmp_path):
+    # The shared records point to spase://SMWG/Repository/CDPP/AMDA without holding it;
+    # this one follows the SPASE 2.4 Repository element.
+    (tmp_path / "AMDA.xml").write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<Spase xmlns="http://www.spase-group.org/data/schema">
+  <Version>2.4.1</Version>
+  <Repository>
+    <ResourceID>spase://SMWG/Repository/CDPP/AMDA</ResourceID>
+    <ResourceHeader>
+      <ResourceName>CDPP/AMDA</ResourceName>
+      <ReleaseDate>2019-05-05T12:00:00Z</ReleaseDate>
+      <Description>Automated Multi-Dataset Analysis</Description>
+    </ResourceHeader>
+    <AccessURL><URL>https://amda.cdpp.eu</URL></AccessURL>
+  </Repository>
+</Spase>""", encoding="utf-8")
+    catalog = Catalog.load(tmp_path)
+    repo = catalog.get("spase://SMWG/Repository/CDPP/AMDA", Repository)
+    assert repo.header.name == "CDPP/AMDA"
+    assert [u.url for u in repo.access_urls] == ["https://amda.cdpp.eu"]
