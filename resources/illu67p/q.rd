@@ -6,7 +6,13 @@
     from a shape model of the bilobed nucleus and the direction of the Sun in
     the comet's body frame, for epochs of the Rosetta mission (2014-08 to
     2016-09).  One granule per epoch, with the subsolar point and the
-    heliocentric distance, a map file and a PNG preview.
+    heliocentric distance, a map file and a PNG preview.  The shape model is
+    two ellipsoids with the lobe dimensions measured by OSIRIS; the Sun's
+    direction follows from the comet's orbital elements and spin state (pole
+    RA 69.54, Dec 64.11 deg; period 12.40 h, 12.06 h after perihelion).  Each
+    map is a FITS image on a 5 degree longitude/latitude grid of facets giving
+    the incidence angle of the Sun where the facet is lit, blank on the night
+    side and in the shadows the nucleus casts on itself.
   </meta>
   <meta name="creationDate">2025-01-01T00:00:00Z</meta>
   <meta name="creator">

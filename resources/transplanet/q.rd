@@ -6,6 +6,12 @@
     conditions (date, latitude, local time, solar activity): altitude profiles
     of the electron and ion densities, temperatures and field-aligned
     velocities.  One granule per run, with its data file and a PNG preview.
+    The runs are steady states of photochemistry (Chapman production by the
+    solar EUV, recombination and ion-neutral chemistry) and ambipolar
+    diffusion along the field line, from the lower thermosphere to the
+    topside (Earth 100-2000 km, Mars 80-600 km, Jupiter 300-4000 km above
+    1 bar), for latitudes 0, 30 and 60 deg, local times 0, 6, 12 and 18 h and
+    F10.7 of 70, 130 and 200; each profile is a VOTable.
   </meta>
   <meta name="creationDate">2025-01-01T00:00:00Z</meta>
   <meta name="creator">
