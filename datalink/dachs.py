@@ -39,18 +39,17 @@ _JD_MJD = 2400000.5
 class GranuleDescriptor(dachs_datalink.DatalinkDescriptorMixin):
     """What the DataLink service knows about one granule.
 
-    ``row`` is its epn_core row, ``path`` its local CDF file (or None),
+    ``row`` is its epn_core row, ``product`` the local file its access_url
+    serves (or None), ``path`` that file when it is a CDF (what is sliced),
     ``dataset`` its SPASE NumericalData record (amdadb, or None), ``error``
     the :class:`DataLinkError` that prevents serving it (or None).
     """
 
     suppressAutoLinks = True
 
-    def __init__(self, pubDID, service, uid=None, row=None, path=None, dataset=None, error=None,
-                 renderer=None):
-        self.pubDID, self.service, self.uid = pubDID, service, uid
-        self.row, self.path, self.dataset, self.error = row or {}, path, dataset, error
-        self.renderer = renderer
+    def __init__(self, pubDID, service, renderer=None):
+        self.pubDID, self.service, self.renderer = pubDID, service, renderer
+        self.uid, self.row, self.product, self.path, self.dataset, self.error = None, {}, None, None, None, None
 
 
 def did_prefix(service):
@@ -110,11 +109,11 @@ def spase_dataset(resdir, dataset_id):
     return next((r for r in records if isinstance(r, NumericalData) and r.local_id == dataset_id), None)
 
 
-def _local_file(service, row):
-    """Return the local CDF file of an epn_core row (a served product of ``service``), or None."""
+def _product_file(service, row):
+    """Return the local file of an epn_core row's access_url when it is a product of ``service``, or None."""
     url = row.get("access_url") or ""
     head = base.getConfig("web", "serverURL").rstrip("/") + "/getproduct/"
-    if not url.startswith(head) or row.get("access_format") != formats.CDF_ISTP.media_type:
+    if not url.startswith(head):
         return None
     accref = urllib.parse.unquote(url[len(head):])
     prefix = f"{service}/data/"
@@ -152,7 +151,12 @@ def make_descriptor(pubDID, service, resdir):
                 raise Forbidden(f"{descriptor.uid} belongs to a dataset that is not public")
             raise NotFound(f"no granule {descriptor.uid} in {service}")
         descriptor.row = rows[0]
-        descriptor.path = _local_file(service, descriptor.row)
+        try:
+            descriptor.product = _product_file(service, descriptor.row)
+        except NotFound as missing:
+            base.ui.notifyWarning(f"DataLink {service}: {missing}")
+        if descriptor.row.get("access_format") == formats.CDF_ISTP.media_type:
+            descriptor.path = descriptor.product
     except DataLinkError as error:
         if renderer == "dlmeta":
             fault = (dachs_datalink.DatalinkFault.NotFoundFault if isinstance(error, NotFound)
@@ -190,6 +194,15 @@ def _iso_of_jd(jd):
     return parse_mjd(jd - _JD_MJD, "time").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# What a #this link gives, by media type.
+_WHOLE_GRANULE = {
+    formats.CDF_ISTP.media_type: "the CDF/ISTP data file",
+    "application/fits": "the FITS file",
+    "application/x-votable+xml": "the VOTable file",
+    "text/csv": "its interval from the dataset's HAPI server (CSV)",
+}
+
+
 def links(core, descriptor):
     """Yield the LinkDefs of a granule: #this, #preview, #auxiliary (HAPI) and #documentation.
 
@@ -199,12 +212,10 @@ def links(core, descriptor):
         return
     row, LinkDef = descriptor.row, dachs_datalink.LinkDef
     if row.get("access_url"):
-        size = os.path.getsize(descriptor.path) if descriptor.path else (
-            row["access_estsize"] * 1024 if row.get("access_estsize") else None)
-        what = "the CDF/ISTP data file" if descriptor.path else f"the data ({row.get('access_format')})"
+        what = _WHOLE_GRANULE.get(row.get("access_format"), f"the data ({row.get('access_format')})")
         yield LinkDef(descriptor.pubDID, row["access_url"], semantics="#this",
                       description=f"The whole granule: {what}", contentType=row.get("access_format"),
-                      contentLength=size)
+                      contentLength=os.path.getsize(descriptor.product) if descriptor.product else None)
     if descriptor.path:
         yield LinkDef(descriptor.pubDID, _dlget_url(core, descriptor, FORMAT=PREVIEW_FORMAT),
                       semantics="#preview", contentType=PNG_MEDIA_TYPE,
@@ -361,7 +372,7 @@ def response(descriptor, args):
         if descriptor.error is not None:
             raise descriptor.error
         if descriptor.path is None:
-            raise NotFound(f"{descriptor.uid} has no local data file to cut or plot;"
+            raise NotFound(f"{descriptor.uid} has no CDF file here to cut or plot;"
                            f" its data are at {descriptor.row.get('access_url')}")
         requested = _single(args, "FORMAT") or "VOTable"
         parameters = args.get("PARAM") or []
