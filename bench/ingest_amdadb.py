@@ -26,7 +26,6 @@ import argparse
 import concurrent.futures
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -89,17 +88,52 @@ DACHS_RD = """<resource schema="{schema}" resdir="{resdir}">
 </resource>"""
 
 
+def _tree_rss_mb(root):
+    """Return the summed resident memory (MB) of process ``root`` and its descendants."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grown = {root}, True
+    while grown:
+        grown = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
 def run_ingest(args):
-    """Run the operators' command; return (seconds, peak RSS in MB of the command)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run the operators' command; return (seconds, peak resident memory in MB of the
+    command and its COPY workers together, its output)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "ingest", "amdadb"] + args, cwd=REPO,
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"ingest failed:\n{done.stdout}\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024, done.stdout
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ingest", "amdadb"] + args, cwd=REPO,
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_mb(proc.pid))
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        output = out.read()
+    if proc.returncode != 0:
+        sys.exit(f"ingest failed:\n{output}")
+    return elapsed, peak, output
 
 
 def dachs_rowmaker_rate(rows):
@@ -227,6 +261,7 @@ def measure(args, server, figures):
                          "granules_per_s": round(rate), "peak_rss_mb": round(peak_mb)}
     print(f"{granules + restricted:,} granules in {seconds:.1f} s: {rate:,.0f} granules/s "
           f"(target 100,000: {rate / 1e5:.2f}x); peak memory {peak_mb:,.0f} MB (target < 1024 MB)")
+    print("  " + out.strip().splitlines()[-1])
 
     print(f"== DaCHS rowmaker import of {args.dachs_rows:,} of the same rows")
     dachs_rate, dachs_count = dachs_rowmaker_rate(args.dachs_rows)

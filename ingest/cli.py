@@ -146,7 +146,7 @@ def main(argv=None):
         conn = load.connect(args.dsn)
         if args.full:
             result = load.full_load(conn, datasets, schema=args.schema, counter=progress,
-                                    timings=timings)
+                                    timings=timings, dsn=args.dsn)
             result["full"] = True
         else:
             result = load.incremental_load(conn, datasets, schema=args.schema, counter=progress)

@@ -1,9 +1,10 @@
 """Bulk loading of mapped granules into PostgreSQL, never serving half a table.
 
-A full load builds a new table beside the published one (COPY, indexes,
-ANALYZE) and swaps it in within the same transaction: queries running
-meanwhile see the old table, later ones the new one, and a failed or
-interrupted load leaves the published table as it was.  An incremental load
+A full load builds a new table beside the published one (COPY by parallel
+workers, indexes, ANALYZE) and swaps it in within one transaction: queries
+running meanwhile see the old table, later ones the new one, and a failed or
+interrupted load leaves the published table as it was (a half-filled new
+table is dropped then, or at the next load).  An incremental load
 rewrites, in one transaction, only the granules of the datasets whose mapped
 content changed, known from a fingerprint kept per dataset in a state table.
 
@@ -14,11 +15,14 @@ is what DaCHS's getproduct serves.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
 import os
+import queue
 import time
 
 from ingest.amdadb import CDF_MIME, COLUMNS, VARIABLE_COLUMNS
@@ -293,16 +297,104 @@ def physical_order(ds):
 
 
 
-def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, timings=None):
-    """Load all ``datasets`` into a new table and swap it for schema.table in one transaction.
+def _split(datasets, parts):
+    """Return ``datasets`` cut, in order, into ``parts`` runs of about equal granule counts."""
+    total = sum(len(d) for d in datasets)
+    runs, current, size = [], [], 0
+    for ds in datasets:
+        current.append(ds)
+        size += len(ds)
+        if size >= total * (len(runs) + 1) / parts and len(runs) < parts - 1:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    return [r for r in runs if r]
 
-    Returns {"public": n, "restricted": n, "products": n}; ``timings``, if a
-    dict, receives the seconds spent in each phase (copy, index, analyze, swap).  Raises LoadError
-    (the published table untouched) if schema.table does not exist or the
-    database refuses the load.
+
+def _copy_worker(dsn, schema, table, columns, datasets, messages):
+    """COPY ``datasets`` into schema.table on a connection of its own and commit;
+    report granule counts, then "done" or the error, on the queue ``messages``."""
+    try:
+        conn = connect(dsn)
+        with conn:
+            cur = conn.cursor()
+            cur.execute("SET LOCAL synchronous_commit = off")
+            _copy(cur, schema, table, columns, datasets, lambda n: messages.put(("count", n)))
+        conn.close()
+        messages.put(("done", None))
+    except Exception as exc:  # reported to the parent, which raises LoadError
+        messages.put(("error", getattr(exc, "pgerror", None) or str(exc)))
+
+
+def _parallel_copy(dsn, schema, table, columns, parts, counter):
+    """COPY each run of datasets of ``parts`` in a process of its own; raise LoadError on failure."""
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    workers = [context.Process(target=_copy_worker,
+                               args=(dsn, schema, table, columns, part, messages))
+               for part in parts]
+    for w in workers:
+        w.start()
+    errors, running = [], len(workers)
+    try:
+        while running:
+            try:
+                kind, value = messages.get(timeout=5)
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers):
+                    errors.append("a COPY worker died")
+                    break
+                continue
+            if kind == "count":
+                if counter:
+                    counter(value)
+            else:
+                running -= 1
+                if kind == "error":
+                    errors.append(value)
+    finally:
+        for w in workers:
+            w.join(timeout=60)
+            if w.is_alive():
+                w.terminate()
+    if errors:
+        raise LoadError(errors[0].strip())
+
+
+def _build_indexes(dsn, statements, workers):
+    """Run the CREATE INDEX ``statements`` on ``workers`` connections at once."""
+    def run(batch):
+        conn = connect(dsn)
+        try:
+            with conn:
+                cur = conn.cursor()
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for statement in batch:
+                    cur.execute(statement)
+        finally:
+            conn.close()
+
+    batches = [statements[i::workers] for i in range(workers)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(run, b) for b in batches if b]:
+            future.result()
+
+
+def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, timings=None,
+              dsn=None, workers=None):
+    """Load all ``datasets`` into a new table and swap it for schema.table.
+
+    The new table is filled beside the published one (COPY by ``workers``
+    processes, default one per CPU core, on connections to ``dsn``, default
+    DaCHS's admin profile, then indexes and ANALYZE); one transaction then
+    replaces the published table by it.  Returns {"public": n, "restricted":
+    n, "products": n}; ``timings``, if a dict, receives the seconds of each
+    phase.  Raises LoadError, leaving the published table as it was, if
+    schema.table does not exist or the database refuses the load.
     """
     import psycopg2
 
+    workers = workers or min(os.cpu_count() or 1, 4)
     restricted_table = f"{table}_restricted"
     new, new_restricted = f"{table}__loading", f"{restricted_table}__loading"
     public = [d for d in datasets if d.public]
@@ -315,60 +407,79 @@ def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, t
         timings[phase] = timings.get(phase, 0.0) + now - clock[0]
         clock[0] = now
 
+    def drop_loading_tables():
+        with conn:
+            cur = conn.cursor()
+            for name in (new, new_restricted):
+                cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, name)}")
+
     try:
         with conn:
             cur = conn.cursor()
             if not _exists(cur, schema, table):
                 raise LoadError(f"{schema}.{table} does not exist: create it first "
                                 f"(dachs imp of the service's RD)")
-            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cur.execute("SET LOCAL synchronous_commit = off")
             columns = table_columns(cur, schema, table)
             for name in (new, new_restricted):
                 cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, name)}")
                 cur.execute(f"CREATE TABLE {_qualified(schema, name)} (LIKE {_qualified(schema, table)}"
                             " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
                             " INCLUDING COMMENTS)")
-            lap("prepare")
+            indexes = _index_statements(cur, schema, table, new)
+        lap("prepare")
+        try:
             # Rows of one target lie together (target, then time): queries on a
             # target read a compact part of the table.
-            _copy(cur, schema, new, columns, sorted(public, key=physical_order), counter)
-            _copy(cur, schema, new_restricted, columns, hidden, counter)
+            ordered = sorted(public, key=physical_order)
+            _parallel_copy(dsn, schema, new, columns, _split(ordered, workers), counter)
+            with conn:
+                _copy(conn.cursor(), schema, new_restricted, columns, hidden, counter)
             lap("copy")
-            indexes = _index_statements(cur, schema, table, new)
-            for number, (_, statement) in enumerate(indexes):
-                cur.execute(statement.format(name=_ident(f"{new}_{number}_idx")))
-            cur.execute(f"CREATE UNIQUE INDEX {_ident(new_restricted + '_uid_idx')} ON"
-                        f" {_qualified(schema, new_restricted)} (granule_uid)")
+            _build_indexes(dsn, [statement.format(name=_ident(f"{new}_{number}_idx"))
+                                 for number, (_, statement) in enumerate(indexes)]
+                           + [f"CREATE UNIQUE INDEX {_ident(new_restricted + '_uid_idx')} ON"
+                              f" {_qualified(schema, new_restricted)} (granule_uid)"], workers)
             lap("index")
-            cur.execute(f"ANALYZE {_qualified(schema, new)}")
-            lap("analyze")
-            # The swap: from here on the published table is locked until commit.
-            owner, grants = _owner(cur, schema, table), _grants(cur, schema, table)
-            cur.execute(f"LOCK TABLE {_qualified(schema, table)} IN ACCESS EXCLUSIVE MODE")
-            cur.execute(f"DROP TABLE {_qualified(schema, table)}")
-            cur.execute(f"ALTER TABLE {_qualified(schema, new)} RENAME TO {_ident(table)}")
-            for number, (name, _) in enumerate(indexes):
-                cur.execute(f"ALTER INDEX {_qualified(schema, f'{new}_{number}_idx')}"
-                            f" RENAME TO {_ident(name)}")
-            cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, restricted_table)}")
-            cur.execute(f"ALTER TABLE {_qualified(schema, new_restricted)}"
-                        f" RENAME TO {_ident(restricted_table)}")
-            cur.execute(f"ALTER INDEX {_qualified(schema, new_restricted + '_uid_idx')}"
-                        f" RENAME TO {_ident(restricted_table + '_uid_idx')}")
-            for target in (table, restricted_table):
-                if owner:
-                    cur.execute(f"ALTER TABLE {_qualified(schema, target)} OWNER TO {_ident(owner)}")
-            for grantee, privilege in grants:
-                cur.execute(f"GRANT {privilege} ON {_qualified(schema, table)} TO {_ident(grantee)}")
-            _ensure_state_table(cur, schema)
-            cur.execute(f"DELETE FROM {_qualified(schema, STATE_TABLE)}")
-            _write_state(cur, schema, datasets)
-            products = _write_products(cur, public, f"{schema}.{table}")
-        lap("swap")
+            with conn:
+                cur = conn.cursor()
+                cur.execute(f"ANALYZE {_qualified(schema, new)}")
+                lap("analyze")
+                # The swap: from here on the published table is locked until commit.
+                owner, grants = _owner(cur, schema, table), _grants(cur, schema, table)
+                cur.execute(f"LOCK TABLE {_qualified(schema, table)} IN ACCESS EXCLUSIVE MODE")
+                cur.execute(f"DROP TABLE {_qualified(schema, table)}")
+                cur.execute(f"ALTER TABLE {_qualified(schema, new)} RENAME TO {_ident(table)}")
+                for number, (name, _) in enumerate(indexes):
+                    cur.execute(f"ALTER INDEX {_qualified(schema, f'{new}_{number}_idx')}"
+                                f" RENAME TO {_ident(name)}")
+                cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, restricted_table)}")
+                cur.execute(f"ALTER TABLE {_qualified(schema, new_restricted)}"
+                            f" RENAME TO {_ident(restricted_table)}")
+                cur.execute(f"ALTER INDEX {_qualified(schema, new_restricted + '_uid_idx')}"
+                            f" RENAME TO {_ident(restricted_table + '_uid_idx')}")
+                for target in (table, restricted_table):
+                    if owner:
+                        cur.execute(f"ALTER TABLE {_qualified(schema, target)}"
+                                    f" OWNER TO {_ident(owner)}")
+                for grantee, privilege in grants:
+                    cur.execute(f"GRANT {privilege} ON {_qualified(schema, table)}"
+                                f" TO {_ident(grantee)}")
+                _ensure_state_table(cur, schema)
+                cur.execute(f"DELETE FROM {_qualified(schema, STATE_TABLE)}")
+                _write_state(cur, schema, datasets)
+                products = _write_products(cur, public, f"{schema}.{table}")
+            lap("swap")
+        except BaseException:
+            drop_loading_tables()
+            raise
     except psycopg2.Error as exc:
         raise LoadError(f"the database refused the load, {schema}.{table} is unchanged: "
                         f"{exc.pgerror or exc}".strip()) from None
+    except LoadError as exc:
+        if "does not exist" in str(exc):
+            raise
+        raise LoadError(f"the database refused the load, {schema}.{table} is unchanged: "
+                        f"{exc}") from None
     return {"public": sum(len(d) for d in public),
             "restricted": sum(len(d) for d in hidden), "products": products}
 
