@@ -149,6 +149,19 @@ def test_broken_products_are_reported_and_skipped(products, tmp_path):
     assert "file name does not match DATE-OBS" in skipped[duplicate]
 
 
+def test_stray_files_are_reported(products, tmp_path):
+    names = _copy(products, tmp_path)
+    os.remove(tmp_path / names[0])
+    (tmp_path / "notes.txt").write_text("not a map")
+    (tmp_path / ".hidden").write_text("ignored")
+    skipped = {}
+    rows = list(illu67p.granules(str(tmp_path), on_skip=lambda n, r: skipped.setdefault(n, r)))
+    assert len(rows) == 3
+    assert set(skipped) == {names[0].replace(".fits", ".png"), "notes.txt"}
+    assert "preview without its product" in skipped[names[0].replace(".fits", ".png")]
+    assert "not a product of illu67p" in skipped["notes.txt"]
+
+
 def test_out_of_range_values_are_refused(products, tmp_path):
     names = _copy(products, tmp_path)
     with fits.open(tmp_path / names[0], mode="update") as hdus:

@@ -138,6 +138,18 @@ def test_broken_products_are_reported_and_skipped(products, tmp_path):
     assert "PARAM latitude missing" in skipped[names[3]]
 
 
+def test_stray_files_are_reported(products, tmp_path):
+    names = _copy(products, tmp_path)
+    os.remove(tmp_path / names[0])
+    (tmp_path / "run.csv").write_text("altitude,n_e")
+    skipped = {}
+    rows = list(transplanet.granules(str(tmp_path), on_skip=lambda n, r: skipped.setdefault(n, r)))
+    assert len(rows) == 3
+    assert set(skipped) == {names[0].replace(".xml", ".png"), "run.csv"}
+    assert "preview without its product" in skipped[names[0].replace(".xml", ".png")]
+    assert "not a product of transplanet" in skipped["run.csv"]
+
+
 def test_one_broken_product_leaves_the_others(products, tmp_path):
     names = _copy(products, tmp_path)
     (tmp_path / names[1]).write_text("<VOTABLE>")
