@@ -13,7 +13,6 @@ import os
 import sys
 
 import numpy as np
-from astropy.time import Time
 
 from ingest.illu67p import ephemeris, illumination, product, shape
 
