@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 from astropy.coordinates import get_body_barycentric
 
-
 AU_KM = 1.495978707e8
 
 
