@@ -55,18 +55,13 @@ def granule_uid(epoch):
     return "67p-illumination-" + epoch.utc.strftime("%Y%m%dT%H%M%S")
 
 
-def preview_path(fits_path):
-    """Return the path of the PNG preview that goes with a FITS map."""
-    return os.path.splitext(fits_path)[0] + ".png"
-
-
 def granule_from(fits_path):
     """Return the granule dict (epn_core column names, plus the prodtbl*
     keys of DaCHS's products table) of the FITS map at fits_path; raise
     product.ProductError for a broken product."""
     fits_path = str(fits_path)
     record = product.read_map(fits_path)
-    preview = preview_path(fits_path)
+    preview = product.preview_path(fits_path)
     if not os.path.isfile(preview):
         raise product.ProductError(f"preview {os.path.basename(preview)} missing")
     header = record.header

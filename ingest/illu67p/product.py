@@ -110,6 +110,11 @@ def write_preview(path, illumination):
     return path
 
 
+def preview_path(fits_path):
+    """Return the path of the PNG preview that goes with a FITS map."""
+    return os.path.splitext(fits_path)[0] + ".png"
+
+
 @dataclass(frozen=True)
 class MapProduct:
     """What a FITS map says about its granule: header values keyed as in
