@@ -87,10 +87,12 @@ class Endpoint:
     def __init__(self, url, timeout=60):
         self.url = url
         self.sickle = Sickle(url, iterator=OAIResponseIterator, timeout=timeout)
+        self.requests = 0
 
     def get(self, **params):
         """Returns the Response to one request with exactly params (errors
         included: an OAI error is a normal answer here)."""
+        self.requests += 1
         try:
             http_response = self.sickle._request(params)
         except requests.RequestException as error:
@@ -102,11 +104,15 @@ class Endpoint:
         resumption tokens; raises the sickle.oaiexceptions class of an OAI error
         (NoRecordsMatch for an empty list)."""
         params = dict(params, verb=verb)
+        pages = []
         try:
-            return [parse(page.http_response, page.params)
-                for page in self.sickle.iterator(self.sickle, params)]
+            self.requests += 1
+            for page in self.sickle.iterator(self.sickle, params):
+                pages.append(parse(page.http_response, page.params))
+                self.requests += 1 if page.params.get("resumptionToken") else 0
         except requests.RequestException as error:
             raise HarvestError(f"{self.url}: {error}")
+        return pages
 
     def headers(self, pages):
         """Returns the Headers of ListIdentifiers pages."""

@@ -23,6 +23,8 @@ class Report:
         self.base_url = base_url or subject
         self.checks = []
         self.section = ""
+        self.requests = 0
+        self.seconds = 0.0
 
     def start(self, section):
         """Makes section the section of the checks that follow."""
@@ -64,6 +66,7 @@ class Report:
                 lines += [f"         {detail}" for detail in check.details]
         counts = {s: sum(c.status == s for c in self.checks) for s in (PASS, WARN, FAIL)}
         lines.append(f"\n{len(self.checks)} checks: {counts[PASS]} passed,"
-            f" {counts[WARN]} warnings, {counts[FAIL]} failed")
+            f" {counts[WARN]} warnings, {counts[FAIL]} failed"
+            f" ({self.requests} OAI-PMH requests in {self.seconds:.1f} s)")
         lines.append("The registry is VALID." if self.ok else "The registry is NOT VALID.")
         return "\n".join(lines)

@@ -7,6 +7,8 @@ response and record against the IVOA and OAI-PMH schemas, the IVOA identifier
 rules, and the registry's managed authority against the authority of every record.
 """
 
+import time
+
 from . import content, oai, protocol
 from .harvest import Harvest
 from .report import Report
@@ -15,6 +17,7 @@ from .report import Report
 def validate(url, base_url=None, authority=None, timeout=60):
     """Returns the Report of a validation of the OAI-PMH endpoint at url, whose
     Identify must declare base_url (default: url) and, if given, manage authority."""
+    started = time.monotonic()
     base_url = base_url or url
     report = Report(url if url == base_url else f"{url} (published as {base_url})", base_url)
     harvest = Harvest(oai.Endpoint(url, timeout=timeout), base_url, report)
@@ -32,4 +35,6 @@ def validate(url, base_url=None, authority=None, timeout=60):
             content.check_services(harvest)
     except oai.HarvestError as error:
         report.add("the endpoint answers OAI-PMH", str(error))
+    report.requests = harvest.endpoint.requests
+    report.seconds = time.monotonic() - started
     return report
