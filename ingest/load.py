@@ -494,6 +494,17 @@ def loaded_state(conn, schema="amdadb"):
         return dict(cur.fetchall())
 
 
+def _matches_state(conn, schema, table):
+    """Return True if schema.table holds as many rows as the last load's state says."""
+    with conn:
+        cur = conn.cursor()
+        cur.execute(f"SELECT coalesce(sum(granules), 0) FROM {_qualified(schema, STATE_TABLE)}"
+                    " WHERE public")
+        expected = cur.fetchone()[0]
+        cur.execute(f"SELECT count(*) FROM {_qualified(schema, table)}")
+        return cur.fetchone()[0] == expected
+
+
 def incremental_load(conn, datasets, schema="amdadb", table="epn_core", counter=None):
     """Rewrite only the granules of the datasets that changed since the last load.
 
@@ -501,12 +512,15 @@ def incremental_load(conn, datasets, schema="amdadb", table="epn_core", counter=
     the records are deleted, all in one transaction.  Returns {"changed":
     [ids], "removed": [ids], "public": n granules written, "restricted": n}.
     Falls back to :func:`full_load` (and says so with "full": True) when
-    there is no state of a previous load.
+    there is no state of a previous load, or the table does not hold what
+    that state says (it was filled by other means since).
     """
     import psycopg2
 
     state = loaded_state(conn, schema)
     restricted_table = f"{table}_restricted"
+    if state is not None and not _matches_state(conn, schema, table):
+        state = None  # the table was filled by something else (e.g. dachs imp): rebuild it
     if state is None:
         result = full_load(conn, datasets, schema, table, counter)
         return {**result, "full": True, "changed": sorted(d.dataset_id for d in datasets),

@@ -142,6 +142,15 @@ def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
     assert (again["changed"], again["removed"], again["public"]) == ([], [], 0)
 
 
+def test_a_table_filled_by_other_means_is_rebuilt(db):
+    load.full_load(db, mapped(), schema=SCHEMA)
+    with db:
+        db.cursor().execute(f"DELETE FROM {SCHEMA}.epn_core WHERE granule_gid = 'juno-jadel5-heavmom'")
+    result = load.incremental_load(db, mapped(), schema=SCHEMA)
+    assert result["full"] is True
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
+
+
 def test_command_dry_run_report(tmp_path):
     report = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-m", "ingest", "amdadb", "--spase", str(SAMPLE_SPASE),
