@@ -276,9 +276,9 @@ def fingerprint(ds):
     for day, path in sorted(ds.files.items()):
         try:
             st = os.stat(path)
-            files.append((day.isoformat(), path, st.st_size, int(st.st_mtime)))
+            files.append((day.isoformat(), ds.accref(path), st.st_size, int(st.st_mtime)))
         except OSError:
-            files.append((day.isoformat(), path, None, None))
+            files.append((day.isoformat(), ds.accref(path), None, None))
     payload = json.dumps({
         "constants": {k: copy_value(v) for k, v in sorted(ds.constants.items())},
         "start": ds.start.isoformat(), "stop": ds.stop.isoformat(),

@@ -208,3 +208,23 @@ def test_julian_dates_agree_with_astropy():
                  "1979-03-01T19:58:22"):
         when = dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
         assert amdadb.julian_date(when) == pytest.approx(jd(text), abs=1e-9)
+
+
+def test_fingerprint_follows_content_not_paths(tmp_path):
+    from ingest import load
+
+    def fingerprints(spase_dir, data_dir):
+        from spase import Catalog
+        return {d.dataset_id: load.fingerprint(d) for d in amdadb.map_catalog(
+            Catalog.load(spase_dir), data_dir, now=NOW, settings=SETTINGS)}
+
+    absolute = fingerprints(SAMPLE_SPASE, str(SAMPLE_CDF))
+    assert fingerprints(os.path.relpath(SAMPLE_SPASE), os.path.relpath(SAMPLE_CDF)) == absolute
+    import shutil
+    shutil.copytree(SAMPLE_SPASE, tmp_path / "spase")
+    record = tmp_path / "spase" / "NumericalData" / "CDPP-AMDA" / "ACE" / "MFI" / "ace-mag-real.xml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "<Units>nT</Units>", "<Units>nT</Units><UCD>phys.magField</UCD>", 1).replace(
+        "2025-10-17T08:03:46Z", "2025-11-17T08:03:46Z"), encoding="utf-8")
+    changed = fingerprints(tmp_path / "spase", str(SAMPLE_CDF))
+    assert {k for k in absolute if absolute[k] != changed[k]} == {"ace-mag-real"}
