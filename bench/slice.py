@@ -8,9 +8,9 @@ then prints:
   ASCII, and the rate of a plain cdflib read of the same records (MB/s of
   values read), with their ratio (targets: VOTable within 2x, ASCII within
   4x of the read);
-* peak resident memory of a server process (``bench/slice_server.py``, which
-  streams slices through DaCHS's streaming code as the DataLink service
-  does) answering a one-day and a ten-day slice of the ten-day file over
+* peak resident memory of a server process (this script run with
+  ``--serve``, which streams slices through DaCHS's streaming code as the
+  DataLink service does) answering a one-day and a ten-day slice of the ten-day file over
   HTTP, for each format (target: the same within 20%).
 
 Run it as ``/opt/cdpp-epntap/venv/bin/python bench/slice.py``.
@@ -79,8 +79,7 @@ def _high_water_kib(pid):
 
 def peak_memory(path, start, stop, format):
     """Return {"before_kib", "peak_kib", "bytes"} of a fresh slice server answering one slice over HTTP."""
-    process = subprocess.Popen([sys.executable, str(REPO / "bench" / "slice_server.py")],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
     try:
         port = int(process.stdout.readline())
         before = _high_water_kib(process.pid)
@@ -95,11 +94,53 @@ def peak_memory(path, start, stop, format):
         process.wait(timeout=30)
 
 
+def _argument(request, name):
+    values = request.args.get(name.encode())
+    return values[0].decode() if values else None
+
+
+def serve():
+    """Serve slices over HTTP on a free local port (printed first) until killed.
+
+    ``GET /?path=<cdf>&start=<iso>&stop=<iso>&format=<FORMAT>`` answers with
+    :func:`datalink.formats.slice_stream` written out through DaCHS's
+    streaming machinery (:func:`gavo.svcs.streaming.streamOut`, a producer
+    thread feeding twisted), as :class:`datalink.dachs.StreamedResponse`
+    does in the DataLink services.
+    """
+    from twisted.internet import reactor
+    from twisted.web import resource, server
+
+    from datalink.dachs import ErrorResponse, StreamedResponse
+    from datalink.errors import DataLinkError
+
+    class SliceResource(resource.Resource):
+        isLeaf = True
+
+        def render_GET(self, request):
+            try:
+                media_type, name, blocks = slice_stream(
+                    _argument(request, "path"), _argument(request, "start"), _argument(request, "stop"),
+                    _argument(request, "format") or "VOTable")
+            except DataLinkError as error:
+                ErrorResponse(error.http_status, str(error)).render(request)
+                return server.NOT_DONE_YET
+            return StreamedResponse(media_type, name, blocks).render(request)
+
+    port = reactor.listenTCP(0, server.Site(SliceResource()), interface="127.0.0.1")
+    print(port.getHost().port, flush=True)
+    reactor.run()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", help="folder for the sample files (kept); default: a temporary folder")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per figure (the best is kept)")
+    parser.add_argument("--serve", action="store_true", help="be the slice server the memory figures measure")
     options = parser.parse_args()
+    if options.serve:
+        serve()
+        return
     with tempfile.TemporaryDirectory(prefix="slice-bench-") as temporary:
         directory = Path(options.data or temporary)
         directory.mkdir(parents=True, exist_ok=True)
