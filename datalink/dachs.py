@@ -397,3 +397,6 @@ def response(descriptor, args):
         return ErrorResponse(500, f"the data file of {descriptor.uid} cannot be read: {error.reason}")
     except DataLinkError as error:
         return ErrorResponse(error.http_status, str(error))
+    except Exception as error:  # a fault of the service itself: say so, keep serving
+        base.ui.notifyError(f"DataLink: {descriptor.pubDID}: {type(error).__name__}: {error}")
+        return ErrorResponse(500, f"internal error while serving {descriptor.uid}: {type(error).__name__}")
