@@ -104,7 +104,8 @@ def spase_dataset(resdir, dataset_id):
         return None
     try:
         records = read_file(path)
-    except Exception:
+    except Exception as exc:  # the spase reader raises RecordError and XML errors
+        base.ui.notifyWarning(f"DataLink: SPASE record {path} unreadable: {exc}")
         return None
     return next((r for r in records if isinstance(r, NumericalData) and r.local_id == dataset_id), None)
 
