@@ -204,7 +204,7 @@ class Root:
         left = self.unmount()
         if left:
             raise RuntimeError(f"still mounted, {self.path} kept: {', '.join(left)}")
-        shutil.rmtree(self.path)
+        _run(["rm", "-rf", "--one-file-system", self.path], timeout=900)
 
 
 def terminate(pids, grace=10):
