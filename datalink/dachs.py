@@ -131,6 +131,19 @@ def _renderer():
         return None
 
 
+def _declare_service_def_as_reference():
+    """Give the service_def column of DaCHS's DataLink response table the UCD DataLink defines.
+
+    DataLink (1.0 and 1.1) declares service_def with the UCD ``meta.ref``;
+    DaCHS 2.7's ``//datalink#dlresponse`` says ``meta.code``, which
+    datalinklint reports as an error.  The cached table definition is
+    corrected in place (again after any reload of that RD).
+    """
+    column = base.caches.getRD("//datalink").getById("dlresponse").getColumnByName("service_def")
+    if column.ucd != "meta.ref":
+        column.ucd = "meta.ref"
+
+
 def make_descriptor(pubDID, service, resdir):
     """Return the descriptor of the granule ``pubDID`` of ``service`` (its RD in ``resdir``).
 
@@ -140,6 +153,8 @@ def make_descriptor(pubDID, service, resdir):
     :func:`response` turns into a DALI error document.
     """
     renderer = _renderer()
+    if renderer == "dlmeta":
+        _declare_service_def_as_reference()
     descriptor = GranuleDescriptor(pubDID, service, renderer=renderer)
     try:
         descriptor.uid = granule_uid(pubDID, service)
