@@ -244,8 +244,9 @@ def links(core, descriptor):
         if hapi:
             yield LinkDef(descriptor.pubDID, hapi[0], semantics="#auxiliary", contentType="application/json",
                           description="HAPI description (info) of the granule's dataset")
-            yield LinkDef(descriptor.pubDID, hapi[1], semantics="#auxiliary", contentType="text/csv",
-                          description="The granule's interval from the dataset's HAPI server (CSV)")
+            if hapi[1] != row.get("access_url"):
+                yield LinkDef(descriptor.pubDID, hapi[1], semantics="#auxiliary", contentType="text/csv",
+                              description="The granule's interval from the dataset's HAPI server (CSV)")
     if row.get("external_link"):
         yield LinkDef(descriptor.pubDID, row["external_link"], semantics="#documentation",
                       contentType="text/html", description="Description of the dataset (SPASE landing page)")
