@@ -76,6 +76,11 @@ def check_services(harvest):
         if records.DATALINK_STANDARD in records.standard_ids(r))
     if datalinks:
         report.info(f"{len(datalinks)} DataLink service record(s)", datalinks)
-    elif served:
-        report.add("the DataLink services have records", "no record with a capability"
-            f" {records.DATALINK_STANDARD}", warn_only=True)
+    linked = sorted(name for ident, r in harvest.resources.items()
+        if records.TAP_AUX in records.standard_ids(r)
+        for name, table in records.tables(r).items()
+        if "datalink_url" in records.column_names(table)
+        and not any(d.startswith(ident.rsplit("/", 1)[0] + "/") for d in datalinks))
+    report.add("each table with a datalink_url column has its DataLink service's record",
+        [f"{name}: no record with a capability {records.DATALINK_STANDARD} from the same"
+        " resource descriptor" for name in linked], warn_only=True)

@@ -35,10 +35,19 @@ def standard_ids(resource):
     return [c.get("standardID", "") for c in resource.iterfind("capability")]
 
 
+def tables(resource):
+    """Returns {table name: table element} for the tables of the resource's tableset."""
+    return {text(t, "name"): t for t in resource.iterfind("tableset/schema/table")}
+
+
 def table_utypes(resource):
     """Returns {table name: utype} for the tables of the resource's tableset."""
-    return {text(t, "name"): text(t, "utype")
-        for t in resource.iterfind("tableset/schema/table")}
+    return {name: text(t, "utype") for name, t in tables(resource).items()}
+
+
+def column_names(table):
+    """Returns the names of the columns of a tableset's table element."""
+    return {text(c, "name") for c in table.iterfind("column")}
 
 
 def _instant(value):
