@@ -31,6 +31,6 @@ validate-registry:
 register-rofr:
 	@$(VENV)/bin/python -m registry register
 
-# `make serve` in a Debian 13 root made with debootstrap, in its own network namespace (root; about 5 min).
+# `make serve` in a Debian 13 root made with debootstrap, in its own network namespace (root, network; 2.5 to 6 min).
 check-debian13:
 	@$(VENV)/bin/python -m pytest -m debian13 tests/debian13
