@@ -15,6 +15,14 @@ from .shell import run, say
 SERVICES = ("amdadb", "illu67p", "transplanet")
 TEMPLATES = Path(__file__).parent / "templates"
 UAT_URL = "http://www.ivoa.net/rdf/uat"
+# The IVOA vocabularies DaCHS fetches once and caches: the UAT to check
+# subjects, and (DaCHS 2.11) those its metadata checks of published services
+# use.  Offline hosts get these copies (vocabulary URL: file in instance/).
+VOCABULARY_SEEDS = {
+    UAT_URL: "vocabularies/uat.json",
+    "http://www.ivoa.net/rdf/product-type": "vocabularies/product-type.json",
+    "http://www.ivoa.net/rdf/voresource/content_level": "vocabularies/content-level.json",
+}
 
 
 def template_values(settings):
@@ -57,19 +65,18 @@ def _write_if_changed(path, text, group=None):
 
 
 def configure(settings):
-    """Writes gavo.rc, defaultmeta.txt and the vocabulary seed; returns True if
+    """Writes gavo.rc, defaultmeta.txt and the vocabulary seeds; returns True if
     any of them changed."""
     root = Path(settings["CDPP_GAVO_ROOT"])
     changed = _write_if_changed(settings["CDPP_GAVO_SETTINGS"], render("gavo.rc", settings))
     changed |= _write_if_changed(root / "etc" / "defaultmeta.txt",
         render("defaultmeta.txt", settings), group="gavo")
-    # DaCHS fetches the UAT once to check subjects; offline hosts get the
-    # terms the project's RDs use.
     from gavo import utils
-    uat_cache = root / "cache" / utils.defuseFileName(UAT_URL)
-    if not uat_cache.exists():
-        _write_if_changed(uat_cache, (Path(__file__).parent / "uat.json").read_text(),
-            group="gavo")
+    for url, seed in VOCABULARY_SEEDS.items():
+        cache = root / "cache" / utils.defuseFileName(url)
+        if not cache.exists():
+            _write_if_changed(cache, (Path(__file__).parent / seed).read_text(),
+                group="gavo")
     return changed
 
 

@@ -8,7 +8,10 @@ from .shell import run, say
 
 # Packages besides PostgreSQL's own; gavodachs2-server comes last because its
 # postinst needs a running PostgreSQL with a working pg_sphere.
-BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts", "procps"]
+# starlink-cdf-java is STILTS's CDF input handler (only a Recommends of
+# STILTS' companions, so --no-install-recommends leaves it out).
+BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts",
+    "starlink-cdf-java", "procps"]
 DACHS_PACKAGE = "gavodachs2-server"
 
 _updated = False
