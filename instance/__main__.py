@@ -46,8 +46,9 @@ def system_stage(settings):
 
 def instance_stage(settings, restart):
     """DaCHS settings, RDs and imports, then the server (restarted when needed)."""
-    from . import dachs, server, venv
+    from . import dachs, dachs_cache, server, venv
     os.makedirs(settings["CDPP_STATE_DIR"], exist_ok=True)
+    restart |= dachs_cache.ensure_correct()
     restart |= dachs.configure(settings)
     code = venv.source_digest()
     for service in dachs.SERVICES:

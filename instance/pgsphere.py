@@ -13,9 +13,9 @@ script already works.
 import re
 from pathlib import Path
 
+from .divert import replace_packaged
 from .errors import BringUpError
 from .postgres import psql
-from .shell import run, say
 
 MARKER = "a minimal set of backwards-compatible operators for GAVO DaCHS"
 PROBE_DB = "cdpp_pgsphere_probe"
@@ -63,11 +63,7 @@ def ensure_installable(major):
         raise BringUpError(f"CREATE EXTENSION pg_sphere fails ({error}): check the"
             f" postgresql-{major}-pgsphere package, then run `make serve` again")
     script = script_path(major)
-    original = script.with_name(script.name + ".distrib")
-    say(f"patching {script.name} for this PostgreSQL (original kept as {original.name})")
-    if not original.exists():
-        run(["dpkg-divert", "--local", "--rename", "--divert", original, "--add", script])
-    script.write_text(patched(original.read_text()))
+    replace_packaged(script, patched, "its operator @ clashes with this PostgreSQL")
     error = create_fails()
     if error is not None:
         raise BringUpError(f"CREATE EXTENSION pg_sphere still fails after patching"

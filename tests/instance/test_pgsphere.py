@@ -3,30 +3,24 @@ from pathlib import Path
 
 import pytest
 
-from instance import pgsphere
+from instance import debian, divert, pgsphere
 
-SCRIPTS = sorted(Path("/usr/share/postgresql").glob("*/extension/pg_sphere--1.2.0.sql*"))
-
-
-@pytest.fixture
-def packaged_script():
-    """The text of pg_sphere's packaged install script (the diverted original
-    where the bring-up patched it)."""
-    originals = [p for p in SCRIPTS if p.name.endswith(".distrib")] or SCRIPTS
-    if not originals:
-        pytest.fail("no pg_sphere--1.2.0.sql: postgresql-<major>-pgsphere is not installed")
-    return originals[0].read_text()
+GAVO_BLOCK = Path(__file__).parent / "data" / "pg_sphere-gavo-block.sql"
 
 
-def test_patch_drops_only_the_clashing_clauses(packaged_script):
-    result = pgsphere.patched(packaged_script)
-    removed = [line[1:] for line in difflib.ndiff(packaged_script.splitlines(),
-        result.splitlines()) if line.startswith("- ")]
-    before_block = packaged_script[:packaged_script.index(pgsphere.MARKER)]
-    assert result.startswith(before_block)
-    assert sorted(line.split("=")[0].strip() for line in removed) == [
+def removed_lines(before, after):
+    return [line[2:] for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line.startswith("- ")]
+
+
+def test_patch_drops_the_clashing_clauses_of_the_gavo_block():
+    text = GAVO_BLOCK.read_text()
+    result = pgsphere.patched(text)
+    assert sorted(line.split("=")[0].strip() for line in removed_lines(text, result)) == [
         "COMMUTATOR", "COMMUTATOR", "NEGATOR", "NEGATOR"]
-    assert len(result.splitlines()) == len(packaged_script.splitlines()) - 4
+    assert not removed_lines(result, text)
+    assert "PROCEDURE  = healpix_subset_smoc" in result
+    assert "PROCEDURE  = spoint_subset_smoc" in result
 
 
 def test_patch_leaves_scripts_without_the_block_alone():
@@ -34,12 +28,16 @@ def test_patch_leaves_scripts_without_the_block_alone():
     assert pgsphere.patched(text) == text
 
 
-def test_patched_operators_keep_their_procedures(packaged_script):
-    result = pgsphere.patched(packaged_script)
-    block = result[result.index(pgsphere.MARKER):]
-    assert "PROCEDURE  = healpix_subset_smoc" in block
-    assert "PROCEDURE  = spoint_subset_smoc" in block
-    assert "COMMUTATOR = '@>'" not in block.split("-- debugging")[0]
+def test_packaged_script_is_patched_only_in_its_gavo_block():
+    script = divert.original(pgsphere.script_path(debian.postgresql_major()))
+    text = script.read_text()
+    result = pgsphere.patched(text)
+    if pgsphere.MARKER in text:
+        head = text[:text.index(pgsphere.MARKER)]
+        assert result.startswith(head)
+        assert len(removed_lines(text, result)) == 4
+    else:
+        assert result == text
 
 
 @pytest.mark.integration
