@@ -22,7 +22,7 @@
   <meta name="type">Archive</meta>
   <meta name="contentLevel">Research</meta>
 
-  <table id="epn_core" onDisk="True" adql="True">
+  <table id="epn_core" onDisk="True" adql="True" primary="granule_uid">
     <meta name="description">
       One row per AMDA dataset and day (EPN-TAP 2.0): the dataset's mission,
       instrument, target and measured quantities, and links to the data.
@@ -35,6 +35,13 @@
         bib_reference instrument_type time_scale target_region species
         file_name processing_level_desc spatial_coordinate_description"
       >//epntap2#table-2_0</mixin>
+    <!-- the columns VESPA and TOPCAT constrain -->
+    <index columns="granule_gid"/>
+    <index columns="target_name"/>
+    <index columns="time_min"/>
+    <index columns="time_max"/>
+    <index columns="dataproduct_type"/>
+    <index columns="instrument_host_name"/>
   </table>
 
   <data id="import">
