@@ -38,6 +38,7 @@
     <!-- the columns VESPA and TOPCAT constrain -->
     <index columns="granule_gid"/>
     <index columns="target_name"/>
+    <index columns="target_class"/>
     <index columns="time_min"/>
     <index columns="time_max"/>
     <index columns="dataproduct_type"/>
