@@ -25,7 +25,7 @@
   <meta name="type">Simulation</meta>
   <meta name="contentLevel">Research</meta>
 
-  <table id="epn_core" onDisk="True" adql="True">
+  <table id="epn_core" onDisk="True" adql="True" primary="granule_uid">
     <meta name="description">
       One row per illumination map of the nucleus of 67P (EPN-TAP 2.0).
     </meta>
@@ -40,6 +40,8 @@
         sun_distance_min sun_distance_max"
       >//epntap2#table-2_0</mixin>
     <mixin>//epntap2#localfile-2_0</mixin>
+    <index columns="time_min"/>
+    <index columns="time_max"/>
     <column name="illuminated_fraction" type="double precision"
       ucd="phys.area;arith.ratio" unit=""
       tablehead="Lit fraction" verbLevel="15"

@@ -24,7 +24,7 @@
   <meta name="type">Simulation</meta>
   <meta name="contentLevel">Research</meta>
 
-  <table id="epn_core" onDisk="True" adql="True">
+  <table id="epn_core" onDisk="True" adql="True" primary="granule_uid">
     <meta name="description">
       One row per Transplanet run (EPN-TAP 2.0).
     </meta>
@@ -38,6 +38,9 @@
         sun_distance_min sun_distance_max"
       >//epntap2#table-2_0</mixin>
     <mixin>//epntap2#localfile-2_0</mixin>
+    <index columns="target_name"/>
+    <index columns="time_min"/>
+    <index columns="time_max"/>
     <column name="f107" type="double precision"
       ucd="phot.flux.density;em.radio" unit="1e-22W.m**-2.Hz**-1"
       tablehead="F10.7" verbLevel="15"
