@@ -60,3 +60,33 @@ def test_every_database_password_is_documented_and_read_from_the_environment():
         env_name = name.upper()
         assert f"'{env_name}'" in value, f"{name} is not read from ${env_name}"
         assert env_name in readme and name in readme
+
+
+def role_defaults(role):
+    """Returns the defaults of an ansible role as a dict."""
+    return yaml.safe_load((ROLES / role / "defaults" / "main.yml").read_text())
+
+
+def test_role_seeds_the_vocabularies_the_bring_up_seeds():
+    from instance import dachs
+    defaults = role_defaults("cdpp_dachs")
+    seeds = {v["url"]: "vocabularies/" + v["seed"] for v in defaults["cdpp_dachs_vocabularies"]}
+    assert seeds == dachs.VOCABULARY_SEEDS
+    for seed in seeds.values():
+        assert (REPO / "instance" / seed).is_file()
+
+
+def test_role_expects_the_system_records_the_bring_up_publishes():
+    from instance import dachs
+    defaults = role_defaults("cdpp_app")
+    authority = "example.authority"
+    expected = {ivoid.replace("{{ cdpp_app_authority }}", authority)
+                for ivoid in defaults["cdpp_app_system_ivoids"]}
+    assert expected == dachs.system_ivoids({"CDPP_AUTHORITY": authority})
+
+
+def test_vocabulary_cache_names_are_the_ones_dachs_reads():
+    from gavo import utils
+    for vocabulary in role_defaults("cdpp_dachs")["cdpp_dachs_vocabularies"]:
+        url = vocabulary["url"]
+        assert url.replace("/", "=2F") == utils.defuseFileName(url)
