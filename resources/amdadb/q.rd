@@ -71,4 +71,48 @@
       <condDesc buildFrom="dataproduct_type"/>
     </dbCore>
   </service>
+
+  <service id="dl" allowed="dlget,dlmeta">
+    <meta name="title">AMDA data base: DataLink and time slices</meta>
+    <meta name="shortName">AMDA DataLink</meta>
+    <meta name="description">
+      The DataLink service of the AMDA granules: for each granule, its CDF/ISTP
+      file, its interval on the dataset's HAPI server, the dataset's SPASE page,
+      a PNG quick-look of its main parameter, and a service cutting the file to
+      a time interval as CDF/ISTP, VOTable or ASCII, for all or some of its
+      parameters.
+    </meta>
+    <meta name="dlget.description">
+      Cut the granule's CDF file to a time interval (TIME as two MJD values, or
+      START and STOP in ISO 8601) and get it as CDF_ISTP, VOTable or ASCII, for
+      all its data parameters or those named by PARAM; FORMAT=image/png gives
+      the quick-look.
+    </meta>
+    <datalinkCore>
+      <descriptorGenerator>
+        <setup imports="datalink.dachs"/>
+        <code>
+          return dachs.make_descriptor(pubDID, rd.schema, rd.resdir)
+        </code>
+      </descriptorGenerator>
+      <metaMaker semantics="#this">
+        <setup imports="datalink.dachs"/>
+        <code>
+          yield from dachs.links(self, descriptor)
+        </code>
+      </metaMaker>
+      <metaMaker semantics="#proc">
+        <setup imports="datalink.dachs"/>
+        <code>
+          yield from dachs.input_keys(self, descriptor)
+        </code>
+      </metaMaker>
+      <dataFunction>
+        <setup imports="datalink.dachs"/>
+        <code>
+          descriptor.data = dachs.response(descriptor, args)
+        </code>
+      </dataFunction>
+    </datalinkCore>
+  </service>
 </resource>
