@@ -2,7 +2,7 @@
 PYTHON := /usr/bin/python3
 VENV := $(shell $(PYTHON) -c 'from instance import settings; print(settings.load()["CDPP_VENV"])' 2>/dev/null || echo /opt/cdpp-epntap/venv)
 
-.PHONY: serve stop status urls test bench deploy-check
+.PHONY: serve stop status urls test bench validate-registry register-rofr deploy-check check-debian13
 
 serve:
 	@bin/serve
@@ -22,8 +22,6 @@ test:
 bench:
 	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
 
-.PHONY: validate-registry register-rofr
-
 # The publishing registry: check it as the Registry of Registries does, then register it.
 validate-registry:
 	@$(VENV)/bin/python -m registry validate
@@ -34,3 +32,7 @@ register-rofr:
 # `make serve` in a Debian 13 root made with debootstrap, in its own network namespace (root, network; 2.5 to 6 min).
 check-debian13:
 	@$(VENV)/bin/python -m pytest -m debian13 tests/debian13
+
+# The ansible deployment into a fresh Debian root (lint, deploy, TAP check, idempotent second run; root, network; about 4 min).
+deploy-check:
+	@ansible/deploy-check

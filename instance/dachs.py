@@ -41,8 +41,9 @@ def render(template, settings):
 
 
 def dachs_env(settings):
-    """Returns the environment variables DaCHS commands need."""
-    return {"GAVOSETTINGS": settings["CDPP_GAVO_SETTINGS"]}
+    """Returns the environment variables DaCHS commands need: its settings
+    file, and the project's settings for the code the RDs run."""
+    return dict(settings, GAVOSETTINGS=settings["CDPP_GAVO_SETTINGS"])
 
 
 def dachs(settings, *args, check=True, capture=False):

@@ -34,3 +34,17 @@ def test_repository_settings_name_the_cdpp(tmp_path):
     assert values["CDPP_CONTACT_EMAIL"] == "amda@irap.omp.eu"
     assert values["CDPP_SERVER_URL"] == f"http://localhost:{values['CDPP_PORT']}"
 
+
+
+def test_installed_copy_reads_the_environment(tmp_path):
+    environ = {"CDPP_PORT": "9000", "HOME": "/root"}
+    assert settings.load(tmp_path / "absent.env", environ=environ) == {"CDPP_PORT": "9000"}
+
+
+def test_installed_copy_without_settings_says_so(tmp_path):
+    try:
+        settings.load(tmp_path / "absent.env", environ={"HOME": "/root"})
+    except FileNotFoundError as error:
+        assert "CDPP_*" in str(error)
+    else:
+        raise AssertionError("settings loaded from nowhere")
