@@ -144,6 +144,23 @@ def _declare_service_def_as_reference():
         column.ucd = "meta.ref"
 
 
+def _answer_non_browsers_with_datalink_type():
+    """Let DaCHS answer the DataLink media type to clients that are not web browsers.
+
+    DaCHS 2.7 serves DataLink documents as text/xml (for a stylesheet) to any
+    client whose Accept header names text/html, which Java's default header
+    does: TOPCAT and STILTS would get the wrong media type.  Web browsers
+    also accept application/xhtml+xml; text/html is dropped from the
+    request's accepted types when that is missing.
+    """
+    try:
+        accept = utils.stealVar("queryMeta")["accept"]
+    except (ValueError, KeyError, TypeError):
+        return
+    if "text/html" in accept and "application/xhtml+xml" not in accept:
+        del accept["text/html"]
+
+
 def make_descriptor(pubDID, service, resdir):
     """Return the descriptor of the granule ``pubDID`` of ``service`` (its RD in ``resdir``).
 
@@ -155,6 +172,7 @@ def make_descriptor(pubDID, service, resdir):
     renderer = _renderer()
     if renderer == "dlmeta":
         _declare_service_def_as_reference()
+        _answer_non_browsers_with_datalink_type()
     descriptor = GranuleDescriptor(pubDID, service, renderer=renderer)
     try:
         descriptor.uid = granule_uid(pubDID, service)
