@@ -88,4 +88,27 @@
       <condDesc buildFrom="subsolar_latitude_min"/>
     </dbCore>
   </service>
+
+  <service id="dl" allowed="dlmeta">
+    <meta name="title">Illumination maps of 67P: DataLink</meta>
+    <meta name="shortName">illu67p DataLink</meta>
+    <meta name="description">
+      The DataLink service of the illumination maps of comet
+      67P/Churyumov-Gerasimenko: for each map, its file and its preview image.
+    </meta>
+    <datalinkCore>
+      <descriptorGenerator>
+        <setup imports="datalink.dachs"/>
+        <code>
+          return dachs.make_descriptor(pubDID, rd.schema, rd.resdir)
+        </code>
+      </descriptorGenerator>
+      <metaMaker semantics="#this">
+        <setup imports="datalink.dachs"/>
+        <code>
+          yield from dachs.links(self, descriptor)
+        </code>
+      </metaMaker>
+    </datalinkCore>
+  </service>
 </resource>

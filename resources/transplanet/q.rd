@@ -88,4 +88,27 @@
       <condDesc buildFrom="time_min"/>
     </dbCore>
   </service>
+
+  <service id="dl" allowed="dlmeta">
+    <meta name="title">Transplanet model runs: DataLink</meta>
+    <meta name="shortName">transplanet DataLink</meta>
+    <meta name="description">
+      The DataLink service of the runs of the Transplanet ionosphere
+      model: for each run, its output file and its preview plot.
+    </meta>
+    <datalinkCore>
+      <descriptorGenerator>
+        <setup imports="datalink.dachs"/>
+        <code>
+          return dachs.make_descriptor(pubDID, rd.schema, rd.resdir)
+        </code>
+      </descriptorGenerator>
+      <metaMaker semantics="#this">
+        <setup imports="datalink.dachs"/>
+        <code>
+          yield from dachs.links(self, descriptor)
+        </code>
+      </metaMaker>
+    </datalinkCore>
+  </service>
 </resource>
