@@ -45,7 +45,7 @@ def test_role_renders_the_shared_templates_with_every_variable_they_use():
 def test_settings_the_role_reads_exist_in_settings_env():
     text = (ROLES / "cdpp_dachs" / "tasks" / "main.yml").read_text()
     wanted = set(re.findall(r"cdpp_dachs_site\.(CDPP_[A-Z0-9_]+)", text))
-    defined = {name for name, _ in settings.parse((REPO / "settings.env").read_text())}
+    defined = {name for name, _ in settings.parse((REPO / "settings.env").read_text(encoding="utf-8"))}
     assert wanted, "the role reads no setting"
     assert wanted <= defined, f"missing in settings.env: {sorted(wanted - defined)}"
 
