@@ -88,6 +88,7 @@
       all its data parameters or those named by PARAM; FORMAT=image/png gives
       the quick-look.
     </meta>
+    <publish render="dlmeta" sets="ivo_managed"/>
     <datalinkCore>
       <descriptorGenerator>
         <setup imports="datalink.dachs"/>

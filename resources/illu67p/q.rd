@@ -96,6 +96,7 @@
       The DataLink service of the illumination maps of comet
       67P/Churyumov-Gerasimenko: for each map, its file and its preview image.
     </meta>
+    <publish render="dlmeta" sets="ivo_managed"/>
     <datalinkCore>
       <descriptorGenerator>
         <setup imports="datalink.dachs"/>

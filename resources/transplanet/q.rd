@@ -91,11 +91,12 @@
 
   <service id="dl" allowed="dlmeta">
     <meta name="title">Transplanet model runs: DataLink</meta>
-    <meta name="shortName">transplanet DataLink</meta>
+    <meta name="shortName">Transplanet DL</meta>
     <meta name="description">
       The DataLink service of the runs of the Transplanet ionosphere
       model: for each run, its output file and its preview plot.
     </meta>
+    <publish render="dlmeta" sets="ivo_managed"/>
     <datalinkCore>
       <descriptorGenerator>
         <setup imports="datalink.dachs"/>
