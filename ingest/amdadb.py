@@ -429,12 +429,14 @@ class Dataset:
                 lo = self._iso_start if index == 0 else iso + "T00:00:00Z"
                 hi = self._iso_stop if index == last else next_iso + "T00:00:00Z"
                 access = (hapi + "&time.min=" + lo + "&time.max=" + hi, CSV_MIME, est, None)
+                thumbnail = None
             else:
                 size = os.path.getsize(path)
                 access = (product_url(self.accref(path), self.server_url), CDF_MIME,
                           max(1, math.ceil(size / 1024)), os.path.basename(path))
+                thumbnail = th_head + uid + th_tail
             yield (uid, obs_head + stamp, tmin, tmax) + access + (
-                dl_head + uid + dl_tail, th_head + uid + th_tail)
+                dl_head + uid + dl_tail, thumbnail)
             day, iso, ordinal = following, next_iso, ordinal + 1
 
     def accref(self, path):

@@ -122,7 +122,7 @@ def copy_lines(datasets, columns, counter=None):
             for (uid, obs, tmin, tmax, url, fmt, est, name, dl, thumb) in ds.variables():
                 yield (f"{uid}\t{obs}\t{tmin!r}\t{tmax!r}\t{url}\t{fmt}\t"
                        f"{NULL if est is None else est}\t{NULL if name is None else name}\t"
-                       f"{dl}\t{thumb}{tail}")
+                       f"{dl}\t{NULL if thumb is None else thumb}{tail}")
         else:
             for values in ds.variables():
                 yield "\t".join([copy_value(values[p]) for p in positions]) + tail

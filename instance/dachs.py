@@ -137,6 +137,17 @@ def table_exists(settings, service):
     return result.stdout.strip() == "t"
 
 
+def ingest_command(settings, service):
+    """Returns the operators' ingest command that completes the import of
+    service, or None: for amdadb, the loader also registers the local data
+    files in DaCHS's products table and keeps the non-public granules apart."""
+    if service != "amdadb":
+        return None
+    data = Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / service / "data"
+    return [Path(settings["CDPP_VENV"]) / "bin" / "python", "-m", "ingest", service,
+        "--spase", data / "spase", "--data", data / "cdf"]
+
+
 def import_service(settings, service, code_digest):
     """Imports and publishes service unless its RD, data and the project's code
     are unchanged since the last import; returns True if it imported."""
@@ -149,6 +160,8 @@ def import_service(settings, service, code_digest):
     say(f"importing {service}")
     try:
         dachs(settings, "imp", f"{service}/q")
+        if ingest_command(settings, service):
+            run(ingest_command(settings, service), env=dachs_env(settings))
         dachs(settings, "pub", f"{service}/q")
     except subprocess.CalledProcessError:
         raise BringUpError(f"importing {service} failed (see the log; the published"
