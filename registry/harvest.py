@@ -44,10 +44,16 @@ def describe(params):
 
 
 def list_pages(harvest, verb, **params):
-    """Returns the pages of a list request, or None after reporting why it failed."""
+    """Returns the pages of a list request, or None after reporting why it failed
+    (an error after the last full page is a warning)."""
     try:
-        return harvest.endpoint.pages(verb, **params)
-    except oai.OAIError as error:
+        pages = harvest.endpoint.pages(verb, **params)
+    except oai.OAI_ERRORS as error:
         harvest.report.add(f"{verb} {describe(params)}",
             f"answered the OAI error {oai.error_code(error)}: {error}")
-    return None
+        return None
+    if pages.end_error:
+        harvest.report.add(f"{verb} {describe(params)}: the list ends cleanly",
+            f"the resumption token of its full last page leads to {pages.end_error}"
+            " instead of the end of the list", warn_only=True)
+    return pages

@@ -39,6 +39,12 @@ class Response:
         return token.text if token is not None and token.text else None
 
 
+class Pages(list):
+    """The Responses of a list request; end_error is the OAI error code that
+    answered its last resumption token, if one did."""
+    end_error = None
+
+
 @dataclass
 class Header:
     """An oai:header: identifier, datestamp, sets and deletion status."""
@@ -100,11 +106,12 @@ class Endpoint:
         return parse(http_response, params)
 
     def pages(self, verb, **params):
-        """Returns the Responses of a list request, one per page, following the
+        """Returns the Pages (Responses) of a list request, following the
         resumption tokens; raises the sickle.oaiexceptions class of an OAI error
-        (NoRecordsMatch for an empty list)."""
+        of the first page (NoRecordsMatch for an empty list).  An error after a
+        resumption token ends the list and is kept in its end_error."""
         params = dict(params, verb=verb)
-        pages = []
+        pages = Pages()
         try:
             self.requests += 1
             for page in self.sickle.iterator(self.sickle, params):
@@ -112,6 +119,10 @@ class Endpoint:
                 self.requests += 1 if page.params.get("resumptionToken") else 0
         except requests.RequestException as error:
             raise HarvestError(f"{self.url}: {error}")
+        except OAI_ERRORS as error:
+            if not pages:
+                raise
+            pages.end_error = error_code(error)
         return pages
 
     def headers(self, pages):
@@ -125,11 +136,12 @@ class Endpoint:
             for e in page.root.iterfind("*/oai:record", NS)]
 
 
-OAIError = oaiexceptions.OAIError
 ERROR_CLASSES = {name[0].lower() + name[1:]: getattr(oaiexceptions, name)
     for name in ("BadArgument", "BadVerb", "BadResumptionToken",
         "CannotDisseminateFormat", "IdDoesNotExist", "NoRecordsMatch",
         "NoMetadataFormat", "NoSetHierarchy")}
+# The exceptions sickle raises for the OAI-PMH errors of a response.
+OAI_ERRORS = (oaiexceptions.OAIError, *ERROR_CLASSES.values())
 
 
 def error_code(exception):

@@ -9,7 +9,8 @@ import pytest
 
 from instance.dachs import SERVICES
 from instance.settings import REPO
-from registry.report import FAIL, PASS
+from registry.oai import OAI_NS
+from registry.report import FAIL, PASS, WARN
 from registry.validate import validate
 
 from registry_servers import rename_identifier, resources_with_id
@@ -62,13 +63,35 @@ def test_records_of_every_epntap_table_and_the_system(report, settings):
     records = {c.name.split(" ")[0]: c.status for c in report.checks
         if c.section == "VOResource records" and not c.name.endswith("lesser flaws")}
     tables = [f"ivo://{authority}/{service}/q/epn_core" for service in SERVICES]
+    datalinks = [f"ivo://{authority}/{service}/q/dl" for service in SERVICES]
     for ivoid in [f"ivo://{authority}", f"ivo://{authority}/__system__/services/registry",
-            f"ivo://{authority}/tap", *tables]:
+            f"ivo://{authority}/tap", *tables, *datalinks]:
         assert records.get(ivoid) == PASS, ivoid
-    services = {c.name: c.status for c in report.checks if c.section == "Services"}
+    services = {c.name: c for c in report.checks if c.section == "Services"}
     epntap = [n for n in services if n.startswith("each EPN-TAP table")]
-    assert epntap and services[epntap[0]] == PASS
+    assert epntap and services[epntap[0]].status == PASS
     assert all(f"{service}.epn_core" in epntap[0] for service in SERVICES)
+    assert services[f"{len(datalinks)} DataLink service record(s)"].details == sorted(datalinks)
+    assert services["each table with a datalink_url column has its DataLink service's"
+        " record"].status == PASS
+
+
+def test_a_missing_datalink_record_is_reported(relay, base_url, settings):
+    authority = settings["CDPP_AUTHORITY"]
+    datalink = f"ivo://{authority}/amdadb/q/dl"
+
+    def drop_datalink(root):
+        for header in root.iter(f"{{{OAI_NS}}}header"):
+            if header.findtext(f"{{{OAI_NS}}}identifier") == datalink:
+                gone = header.getparent() if header.getparent().tag == f"{{{OAI_NS}}}record" \
+                    else header
+                gone.getparent().remove(gone)
+
+    report = validate(relay(drop_datalink), base_url, authority)
+    [check] = [c for c in report.checks if c.name.startswith("each table with a datalink_url")]
+    assert check.status == WARN
+    assert check.details == ["amdadb.epn_core: no record with a capability"
+        " ivo://ivoa.net/std/DataLink#links-1.0 from the same resource descriptor"]
 
 
 def test_a_record_without_title_fails(relay, base_url, settings):
