@@ -73,7 +73,7 @@ def check_services(harvest):
                         f" {sorted(urls)}, not at the TAP service {sorted(tap_urls)}")
     report.add("the TAP auxiliary capabilities point at the TAP service", problems)
     datalinks = sorted(i for i, r in harvest.resources.items()
-        if records.DATALINK_STANDARD in records.standard_ids(r))
+        if records.is_datalink(r))
     if datalinks:
         report.info(f"{len(datalinks)} DataLink service record(s)", datalinks)
     linked = sorted(name for ident, r in harvest.resources.items()
@@ -82,5 +82,5 @@ def check_services(harvest):
         if "datalink_url" in records.column_names(table)
         and not any(d.startswith(ident.rsplit("/", 1)[0] + "/") for d in datalinks))
     report.add("each table with a datalink_url column has its DataLink service's record",
-        [f"{name}: no record with a capability {records.DATALINK_STANDARD} from the same"
+        [f"{name}: no record with a capability {' or '.join(records.DATALINK_STANDARDS)} from the same"
         " resource descriptor" for name in linked], warn_only=True)

@@ -12,7 +12,9 @@ VG_NS = "http://www.ivoa.net/xml/VORegistry/v1.0"
 VS_NS = "http://www.ivoa.net/xml/VODataService/v1.1"
 TAP_STANDARD = "ivo://ivoa.net/std/TAP"
 TAP_AUX = "ivo://ivoa.net/std/TAP#aux"
-DATALINK_STANDARD = "ivo://ivoa.net/std/DataLink#links-1.0"
+# DataLink capabilities: 1.0 as DaCHS 2.7 (Debian 12) declares them, 1.1 as DaCHS 2.11 (Debian 13).
+DATALINK_STANDARDS = ("ivo://ivoa.net/std/DataLink#links-1.0",
+    "ivo://ivoa.net/std/DataLink#links-1.1")
 EPNTAP_UTYPE = "ivo://ivoa.net/std/epntap#table-2."
 
 
@@ -33,6 +35,11 @@ def text(element, path):
 def standard_ids(resource):
     """Returns the standardIDs of the resource's capabilities."""
     return [c.get("standardID", "") for c in resource.iterfind("capability")]
+
+
+def is_datalink(resource):
+    """Returns True if the resource has a DataLink capability (of any version)."""
+    return any(s in DATALINK_STANDARDS for s in standard_ids(resource))
 
 
 def tables(resource):

@@ -1,7 +1,9 @@
 """The XML schemas of the registry interface, read from the copies DaCHS ships.
 
-Every schema location, whatever its URL, resolves to the file of the same name in
-DaCHS's schema directory: validation never reaches the network.
+Every schema location resolves to a file of DaCHS's schema directory: the file of
+the same name, or else the schema whose targetNamespace is that URL (DaCHS 2.11's
+schemas import e.g. STC by its namespace URL http://www.ivoa.net/xml/STC/stc-v1.30.xsd,
+which is the local stc.xsd): validation never reaches the network.
 """
 
 import functools
@@ -40,6 +42,8 @@ class LocalSchemaResolver(etree.Resolver):
         name = url.rstrip("/").rsplit("/", 1)[-1]
         path = self.directory / name
         if not path.is_file():
+            path = _by_namespace(str(self.directory)).get(url)
+        if path is None:
             raise MissingSchema(f"no local copy of the schema {url} in {self.directory}")
         return self.resolve_filename(str(path), context)
 
@@ -47,6 +51,12 @@ class LocalSchemaResolver(etree.Resolver):
 def _target_namespace(path):
     """Returns the targetNamespace of the schema file at path."""
     return etree.parse(str(path)).getroot().get("targetNamespace")
+
+
+@functools.lru_cache(maxsize=None)
+def _by_namespace(directory):
+    """Returns {targetNamespace: path} of the schema files in directory."""
+    return {_target_namespace(path): path for path in sorted(Path(directory).glob("*.xsd"))}
 
 
 @functools.lru_cache(maxsize=None)

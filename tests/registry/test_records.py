@@ -43,7 +43,7 @@ def authority():
 
 def test_a_dachs_datalink_record_is_valid(authority):
     resource = dachs_record()
-    assert records.DATALINK_STANDARD in records.standard_ids(resource)
+    assert records.is_datalink(resource)
     assert records.record_problems(resource, {authority}) == ([], [])
 
 
