@@ -91,7 +91,8 @@ def test_a_missing_datalink_record_is_reported(relay, base_url, settings):
     [check] = [c for c in report.checks if c.name.startswith("each table with a datalink_url")]
     assert check.status == WARN
     assert check.details == ["amdadb.epn_core: no record with a capability"
-        " ivo://ivoa.net/std/DataLink#links-1.0 from the same resource descriptor"]
+        " ivo://ivoa.net/std/DataLink#links-1.0 or ivo://ivoa.net/std/DataLink#links-1.1"
+        " from the same resource descriptor"]
 
 
 def test_a_record_without_title_fails(relay, base_url, settings):
