@@ -47,10 +47,10 @@ def cast_shadows(points, sun_direction):
     steps = np.arange(SHADOW_STEP_KM, SHADOW_REACH_KM, SHADOW_STEP_KM)
     blocked = np.zeros(len(points), dtype=bool)
     for t in steps:
-        todo = ~blocked
-        if not todo.any():
+        open_rays = ~blocked
+        if not open_rays.any():
             break
-        blocked[todo] = shape.is_inside(points[todo] + t * sun_direction)
+        blocked[open_rays] = shape.is_inside(points[open_rays] + t * sun_direction)
     return blocked
 
 
