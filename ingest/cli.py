@@ -1,15 +1,18 @@
-"""The operators' command: ``python -m ingest amdadb --spase DIR [--data DIR]``.
+"""The operators' command: ``python -m ingest amdadb --spase DIR [--data DIR]``,
+``python -m ingest illu67p --data DIR``, ``python -m ingest transplanet --data DIR``.
 
-Loads the amdadb granules into the database (incrementally when a previous
-load is known, ``--full`` to rebuild and swap the whole table), or, with
-``--dry-run --report FILE.json``, only parses and maps and writes per
-dataset its granule count, first row and any skip reason.  Shows a progress
-bar on a terminal and ends with a summary.
+Loads the granules into the database (amdadb: incrementally when a previous
+load is known, ``--full`` to rebuild and swap the whole table; illu67p and
+transplanet: a new table swapped in), or, with ``--dry-run --report
+FILE.json``, only parses and maps and writes per dataset its granule count,
+first row and any skip reason.  Shows a progress bar on a terminal and ends
+with a summary.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import sys
 import time
@@ -111,7 +114,73 @@ def _parser():
     a.add_argument("--schema", default="amdadb", help="database schema (default: amdadb)")
     a.add_argument("--now", type=parse_datetime, default=None,
                    help="reference time for RelativeStopDate (ISO 8601, default: now)")
+    for service, what in PRODUCT_SERVICES.items():
+        s = sub.add_parser(service, help=f"{what} to {service}.epn_core")
+        s.add_argument("--data", required=True, help="directory of the service's products")
+        s.add_argument("--dry-run", action="store_true", help="read and map only, load nothing")
+        s.add_argument("--report", help="with --dry-run: write the report to this JSON file")
+        s.add_argument("--dsn", help="libpq connection string (default: DaCHS's admin profile)")
+        s.add_argument("--schema", default=service, help=f"database schema (default: {service})")
     return p
+
+
+#: The services whose granules come from product files: what their products are.
+PRODUCT_SERVICES = {
+    "illu67p": "illumination maps of 67P (FITS with PNG previews)",
+    "transplanet": "Transplanet model runs (VOTable with PNG previews)",
+}
+
+
+def product_report(rows, skipped, args):
+    """Return the dry-run report of a product service (a JSON-ready dict):
+    per granule group its count and first row, and the skipped files."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(row["granule_gid"], []).append(row)
+    return {
+        "data_dir": args.data,
+        "datasets": [{"granule_gid": gid, "granules": len(members),
+                      "first_row": {k: _json_value(v) for k, v in members[0].items()}}
+                     for gid, members in groups.items()],
+        "skipped": [{"name": n, "reason": r} for n, r in skipped],
+        "totals": {"granules": len(rows), "skipped": len(skipped)},
+    }
+
+
+def load_products(args):
+    """Run the command for a product service; return its exit status."""
+    from ingest import load
+
+    service = importlib.import_module(f"ingest.{args.service}")
+    skipped = []
+    started = time.perf_counter()
+    try:
+        rows = list(service.granules(args.data, on_skip=lambda n, r: skipped.append((n, r))))
+    except FileNotFoundError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    if args.dry_run:
+        if args.report:
+            with open(args.report, "w", encoding="utf-8") as f:
+                json.dump(product_report(rows, skipped, args), f, indent=1, ensure_ascii=False)
+    else:
+        progress = Progress(len(rows))
+        try:
+            load.replace_rows(load.connect(args.dsn), rows, args.schema, counter=progress)
+        except load.LoadError as exc:
+            progress.close()
+            sys.stderr.write(f"error: {exc}\n")
+            return 1
+        progress.close()
+    print(f"granules: {len(rows):,}")
+    print(f"skipped: {len(skipped)}")
+    for name, reason in skipped:
+        print(f"  {name}: {reason}")
+    elapsed = time.perf_counter() - started
+    print(f"dry run: read and mapped in {elapsed:.1f} s, nothing loaded" if args.dry_run
+          else f"loaded: {len(rows):,} granules swapped into {args.schema}.epn_core"
+               f" in {elapsed:.1f} s")
+    return 0
 
 
 def main(argv=None):
@@ -119,6 +188,8 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     if args.report and not args.dry_run:
         _parser().error("--report goes with --dry-run")
+    if args.service in PRODUCT_SERVICES:
+        return load_products(args)
     args.now = args.now or dt.datetime.now(dt.timezone.utc)
     skipped = []
     started = time.perf_counter()

@@ -380,6 +380,78 @@ def _build_indexes(dsn, statements, workers):
             future.result()
 
 
+def _swap(cur, schema, table, new, indexes):
+    """Replace schema.table by schema.new in the current transaction: the
+    published table is locked until commit, the new one takes its name, its
+    indexes' names, owner and grants."""
+    owner, grants = _owner(cur, schema, table), _grants(cur, schema, table)
+    cur.execute(f"LOCK TABLE {_qualified(schema, table)} IN ACCESS EXCLUSIVE MODE")
+    cur.execute(f"DROP TABLE {_qualified(schema, table)}")
+    cur.execute(f"ALTER TABLE {_qualified(schema, new)} RENAME TO {_ident(table)}")
+    for number, (name, _) in enumerate(indexes):
+        cur.execute(f"ALTER INDEX {_qualified(schema, f'{new}_{number}_idx')}"
+                    f" RENAME TO {_ident(name)}")
+    if owner:
+        cur.execute(f"ALTER TABLE {_qualified(schema, table)} OWNER TO {_ident(owner)}")
+    for grantee, privilege in grants:
+        cur.execute(f"GRANT {privilege} ON {_qualified(schema, table)} TO {_ident(grantee)}")
+
+
+PRODUCT_COLUMNS = ("accref", "owner", "embargo", "mime", "accesspath", "sourcetable",
+                   "preview", "datalink", "preview_mime")
+
+
+def replace_rows(conn, rows, schema, table="epn_core", counter=None):
+    """Replace schema.table by the granule dicts ``rows`` in one transaction,
+    and the table's dc.products rows by those of the rows' prodtbl* keys
+    (rows without prodtblPath have no local file).  Returns the row count.
+    Raises LoadError, leaving the published table as it was, if it does not
+    exist or the database refuses the load."""
+    import psycopg2
+
+    new = f"{table}__loading"
+    source_table = f"{schema}.{table}"
+    try:
+        with conn:
+            cur = conn.cursor()
+            if not _exists(cur, schema, table):
+                raise LoadError(f"{source_table} does not exist: create it first "
+                                f"(dachs imp of the service's RD)")
+            columns = table_columns(cur, schema, table)
+            cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, new)}")
+            cur.execute(f"CREATE TABLE {_qualified(schema, new)} (LIKE {_qualified(schema, table)}"
+                        " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
+                        " INCLUDING COMMENTS)")
+            indexes = _index_statements(cur, schema, table, new)
+            products, lines = [], []
+            for row in rows:
+                lines.append("\t".join(copy_value(row.get(c)) for c in columns) + "\n")
+                if row.get("prodtblPath"):
+                    products.append((row["prodtblAccref"], None, None, row.get("prodtblMime"),
+                                     row["prodtblPath"], source_table, row.get("prodtblPreview"),
+                                     None, row.get("prodtblPreviewMime")))
+                if counter:
+                    counter(1)
+            cur.copy_expert(f"COPY {_qualified(schema, new)} ({', '.join(map(_ident, columns))})"
+                            " FROM STDIN", io.StringIO("".join(lines)))
+            for number, (_, statement) in enumerate(indexes):
+                cur.execute(statement.format(name=_ident(f"{new}_{number}_idx")))
+            cur.execute(f"ANALYZE {_qualified(schema, new)}")
+            _swap(cur, schema, table, new, indexes)
+            if _exists(cur, "dc", "products"):
+                cur.execute("DELETE FROM dc.products WHERE sourcetable = %s", (source_table,))
+                cur.executemany(f"INSERT INTO dc.products ({', '.join(PRODUCT_COLUMNS)})"
+                                f" VALUES ({', '.join(['%s'] * len(PRODUCT_COLUMNS))})"
+                                " ON CONFLICT (accref) DO UPDATE SET sourcetable ="
+                                " EXCLUDED.sourcetable, accesspath = EXCLUDED.accesspath,"
+                                " mime = EXCLUDED.mime, preview = EXCLUDED.preview,"
+                                " preview_mime = EXCLUDED.preview_mime", products)
+    except psycopg2.Error as exc:
+        raise LoadError(f"the database refused the load, {source_table} is unchanged: "
+                        f"{exc.pgerror or exc}".strip()) from None
+    return len(lines)
+
+
 def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, timings=None,
               dsn=None, workers=None):
     """Load all ``datasets`` into a new table and swap it for schema.table.
@@ -444,26 +516,16 @@ def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, t
                 cur = conn.cursor()
                 cur.execute(f"ANALYZE {_qualified(schema, new)}")
                 lap("analyze")
-                # The swap: from here on the published table is locked until commit.
-                owner, grants = _owner(cur, schema, table), _grants(cur, schema, table)
-                cur.execute(f"LOCK TABLE {_qualified(schema, table)} IN ACCESS EXCLUSIVE MODE")
-                cur.execute(f"DROP TABLE {_qualified(schema, table)}")
-                cur.execute(f"ALTER TABLE {_qualified(schema, new)} RENAME TO {_ident(table)}")
-                for number, (name, _) in enumerate(indexes):
-                    cur.execute(f"ALTER INDEX {_qualified(schema, f'{new}_{number}_idx')}"
-                                f" RENAME TO {_ident(name)}")
+                _swap(cur, schema, table, new, indexes)
                 cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, restricted_table)}")
                 cur.execute(f"ALTER TABLE {_qualified(schema, new_restricted)}"
                             f" RENAME TO {_ident(restricted_table)}")
                 cur.execute(f"ALTER INDEX {_qualified(schema, new_restricted + '_uid_idx')}"
                             f" RENAME TO {_ident(restricted_table + '_uid_idx')}")
-                for target in (table, restricted_table):
-                    if owner:
-                        cur.execute(f"ALTER TABLE {_qualified(schema, target)}"
-                                    f" OWNER TO {_ident(owner)}")
-                for grantee, privilege in grants:
-                    cur.execute(f"GRANT {privilege} ON {_qualified(schema, table)}"
-                                f" TO {_ident(grantee)}")
+                owner = _owner(cur, schema, table)
+                if owner:
+                    cur.execute(f"ALTER TABLE {_qualified(schema, restricted_table)}"
+                                f" OWNER TO {_ident(owner)}")
                 _ensure_state_table(cur, schema)
                 cur.execute(f"DELETE FROM {_qualified(schema, STATE_TABLE)}")
                 _write_state(cur, schema, datasets)
