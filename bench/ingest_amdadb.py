@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest import settings as ingest_settings  # noqa: E402
+from instance import settings as project_settings  # noqa: E402
 
 SHARED_SPASE = Path("/work/shared/data/spase")
 SAMPLE = REPO / "resources" / "amdadb" / "data"
@@ -234,7 +234,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=15, help="runs of each query per client")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    settings = ingest_settings.load()
+    settings = project_settings.load()
     server = settings["CDPP_SERVER_URL"].rstrip("/")
     figures = {}
 

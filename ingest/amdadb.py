@@ -17,7 +17,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from ingest import cdf_archive
-from ingest import settings as settings_module
+from instance import settings as settings_module
 from spase import Catalog
 from spase.timeutil import UTC
 
@@ -614,7 +614,7 @@ def map_catalog(catalog, data_dir=None, on_skip=None, *, now=None, settings=None
     Records that cannot be mapped, and files of ``catalog.errors``, are passed
     to ``on_skip(name, reason)``.  ``now`` (aware datetime, default: the
     current time) resolves RelativeStopDate; ``settings`` defaults to
-    :func:`ingest.settings.load`.
+    :func:`instance.settings.load`.
     """
     now = now or dt.datetime.now(UTC)
     settings = {**settings_module.load(), **(settings or {})}

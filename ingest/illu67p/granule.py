@@ -7,7 +7,7 @@ import urllib.parse
 
 import numpy as np
 
-from ingest import settings
+from instance import settings
 from ingest.illu67p import product
 
 SERVICE = "illu67p"

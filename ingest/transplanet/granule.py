@@ -5,7 +5,7 @@ import math
 import os
 import urllib.parse
 
-from ingest import settings
+from instance import settings
 from ingest.transplanet import planets, product
 
 SERVICE = "transplanet"

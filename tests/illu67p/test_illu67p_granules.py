@@ -12,7 +12,7 @@ from astropy.io import fits
 from astropy.time import Time
 
 import ingest.illu67p as illu67p
-from ingest import settings
+from instance import settings
 from ingest.illu67p import ephemeris, generate, product, shape
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

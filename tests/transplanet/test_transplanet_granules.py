@@ -13,7 +13,7 @@ from astropy.io.votable import parse
 from astropy.time import Time
 
 import ingest.transplanet as transplanet
-from ingest import settings
+from instance import settings
 from ingest.transplanet import generate, geometry, planets, product
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
