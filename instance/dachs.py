@@ -139,13 +139,14 @@ def table_exists(settings, service):
 
 def ingest_command(settings, service):
     """Returns the operators' ingest command that completes the import of
-    service, or None: for amdadb, the loader also registers the local data
-    files in DaCHS's products table and keeps the non-public granules apart."""
+    service, or None: for amdadb, the loader rebuilds the table `dachs imp`
+    just made (--full), registers the local data files in DaCHS's products
+    table and keeps the non-public granules apart."""
     if service != "amdadb":
         return None
     data = Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / service / "data"
     return [Path(settings["CDPP_VENV"]) / "bin" / "python", "-m", "ingest", service,
-        "--spase", data / "spase", "--data", data / "cdf"]
+        "--spase", data / "spase", "--data", data / "cdf", "--full"]
 
 
 def import_service(settings, service, code_digest):

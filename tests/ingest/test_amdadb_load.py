@@ -26,7 +26,10 @@ SCHEMA = f"cdpp_ingest_test_{os.getpid()}"
 
 @pytest.fixture(scope="module")
 def db(server):
-    """A connection with a scratch schema holding an empty epn_core like amdadb's."""
+    """A connection with a scratch schema holding an empty epn_core like amdadb's.
+
+    Loads there register the sample's files in dc.products under the same
+    accrefs as the published table's: the published rows are put back after."""
     conn = load.connect()
     with conn:
         cur = conn.cursor()
@@ -36,11 +39,16 @@ def db(server):
                     " INCLUDING CONSTRAINTS)")
         cur.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO untrusted")
         cur.execute(f"GRANT SELECT ON {SCHEMA}.epn_core TO untrusted")
+        cur.execute("SELECT * FROM dc.products WHERE sourcetable = 'amdadb.epn_core'")
+        published = cur.fetchall()
     yield conn
     with conn:
-        conn.cursor().execute(f"DROP SCHEMA {SCHEMA} CASCADE")
-        conn.cursor().execute("DELETE FROM dc.products WHERE sourcetable = %s",
-                              (f"{SCHEMA}.epn_core",))
+        cur = conn.cursor()
+        cur.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+        cur.execute("DELETE FROM dc.products WHERE sourcetable = %s", (f"{SCHEMA}.epn_core",))
+        for row in published:
+            cur.execute(f"INSERT INTO dc.products VALUES ({', '.join(['%s'] * len(row))})"
+                        " ON CONFLICT (accref) DO NOTHING", row)
     conn.close()
 
 
