@@ -22,6 +22,8 @@ from gavo import base, rscdef, svcs, utils
 from gavo.protocols import datalink as dachs_datalink
 from gavo.svcs import streaming
 
+from ingest import links
+
 from . import dali, epochs, formats
 from .cdfread import CdfFile
 from .epochs import parse_mjd, parse_time
@@ -54,7 +56,7 @@ class GranuleDescriptor(dachs_datalink.DatalinkDescriptorMixin):
 
 def did_prefix(service):
     """Return the beginning of the publisher DIDs of ``service``: ``ivo://<authority>/~?<service>/``."""
-    return f"ivo://{base.getConfig('ivoa', 'authority')}/~?{service}/"
+    return links.publisher_did(service, "", base.getConfig("ivoa", "authority"))
 
 
 def granule_uid(pubDID, service):

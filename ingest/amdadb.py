@@ -16,7 +16,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
-from ingest import cdf_archive
+from ingest import cdf_archive, links
 from instance import settings as settings_module
 from spase import Catalog
 from spase.timeutil import UTC
@@ -264,13 +264,12 @@ def _iso(when):
 
 def publisher_did(granule_uid, authority):
     """Return the publisher DID of a granule: ivo://<authority>/~?amdadb/<granule_uid>."""
-    return f"ivo://{authority}/~?{SERVICE}/{granule_uid}"
+    return links.publisher_did(SERVICE, granule_uid, authority)
 
 
 def datalink_url(granule_uid, server_url, authority):
     """Return the URL of a granule's DataLink document."""
-    did = urllib.parse.quote(publisher_did(granule_uid, authority), safe="")
-    return f"{server_url}/{SERVICE}/q/dl/dlmeta?ID={did}"
+    return links.datalink_url(SERVICE, granule_uid, server_url, authority)
 
 
 def thumbnail_url(granule_uid, server_url, authority):
@@ -303,11 +302,6 @@ def _url_template(build, server_url, authority):
 def landing_page(resource_id, landing_base):
     """Return the web page of a SPASE record (``spase://X/Y`` -> ``<landing_base>/X/Y.html``)."""
     return f"{landing_base.rstrip('/')}/{resource_id[len('spase://'):]}.html"
-
-
-def product_url(accref, server_url):
-    """Return the URL DaCHS serves a product under (its accref below the inputs directory)."""
-    return f"{server_url}/getproduct/{urllib.parse.quote(accref)}"
 
 
 # --- one dataset -------------------------------------------------------------
@@ -432,7 +426,7 @@ class Dataset:
                 thumbnail = None
             else:
                 size = os.path.getsize(path)
-                access = (product_url(self.accref(path), self.server_url), CDF_MIME,
+                access = (links.product_url(self.accref(path), self.server_url), CDF_MIME,
                           max(1, math.ceil(size / 1024)), os.path.basename(path))
                 thumbnail = th_head + uid + th_tail
             yield (uid, obs_head + stamp, tmin, tmax) + access + (

@@ -3,10 +3,10 @@
 import datetime as dt
 import math
 import os
-import urllib.parse
 
 import numpy as np
 
+from ingest import links
 from instance import settings
 from ingest.illu67p import product
 
@@ -21,33 +21,6 @@ MODEL_HOST = "illu67p model"
 MEASUREMENT_TYPE = "pos.incidenceAng"
 #: The lobe dimensions of the shape model (Sierks et al. 2015, Science).
 BIB_REFERENCE = "doi:10.1126/science.aaa1044"
-
-
-def urls(granule_uid, file_name):
-    """Return the access_url, datalink_url and thumbnail_url of a granule
-    whose product file (in the service's data directory) is file_name, on
-    the server of the project settings: DaCHS serves the file and its
-    preview (getproduct), the DataLink service the links."""
-    values = settings.load()
-    server = values["CDPP_SERVER_URL"].rstrip("/")
-    did = urllib.parse.quote(publisher_did(granule_uid, values["CDPP_AUTHORITY"]), safe="")
-    product_url = f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}"
-    return {
-        "access_url": product_url,
-        "datalink_url": f"{server}/{SERVICE}/q/dl/dlmeta?ID={did}",
-        "thumbnail_url": product_url + "?preview=True",
-    }
-
-
-def publisher_did(granule_uid, authority):
-    """Return the publisher DID of a granule: ivo://<authority>/~?illu67p/<uid>."""
-    return f"ivo://{authority}/~?{SERVICE}/{granule_uid}"
-
-
-def accref(file_name):
-    """Return the DaCHS access reference (path below the inputs directory) of
-    a file of the service's data directory."""
-    return f"{SERVICE}/data/{file_name}"
 
 
 def granule_uid(epoch):
@@ -126,12 +99,12 @@ def granule_from(fits_path):
         "access_format": FITS_MIME,
         "access_estsize": max(1, math.ceil(size / 1024)),
         "file_name": name,
-        "prodtblAccref": accref(name),
-        "prodtblPath": accref(name),
+        "prodtblAccref": links.data_accref(SERVICE, name),
+        "prodtblPath": links.data_accref(SERVICE, name),
         "prodtblFsize": size,
         "prodtblMime": FITS_MIME,
-        "prodtblPreview": accref(os.path.basename(preview)),
+        "prodtblPreview": links.data_accref(SERVICE, os.path.basename(preview)),
         "prodtblPreviewMime": PNG_MIME,
     }
-    row.update(urls(uid, name))
+    row.update(links.product_links(SERVICE, uid, name, settings.load()))
     return row

@@ -3,8 +3,8 @@
 import datetime as dt
 import math
 import os
-import urllib.parse
 
+from ingest import links
 from instance import settings
 from ingest.transplanet import planets, product
 
@@ -16,33 +16,6 @@ PNG_MIME = "image/png"
 MEASUREMENT_TYPE = ("phys.density;phys.electron#phys.density;phys.atmol.ionStage#"
                     "phys.temperature;phys.electron#phys.temperature;phys.atmol.ionStage#"
                     "phys.veloc;phys.atmol.ionStage")
-
-
-def urls(granule_uid, file_name):
-    """Return the access_url, datalink_url and thumbnail_url of a granule
-    whose product file (in the service's data directory) is file_name, on
-    the server of the project settings: DaCHS serves the file and its
-    preview (getproduct), the DataLink service the links."""
-    values = settings.load()
-    server = values["CDPP_SERVER_URL"].rstrip("/")
-    did = urllib.parse.quote(publisher_did(granule_uid, values["CDPP_AUTHORITY"]), safe="")
-    product_url = f"{server}/getproduct/{urllib.parse.quote(accref(file_name))}"
-    return {
-        "access_url": product_url,
-        "datalink_url": f"{server}/{SERVICE}/q/dl/dlmeta?ID={did}",
-        "thumbnail_url": product_url + "?preview=True",
-    }
-
-
-def publisher_did(granule_uid, authority):
-    """Return the publisher DID of a granule: ivo://<authority>/~?transplanet/<uid>."""
-    return f"ivo://{authority}/~?{SERVICE}/{granule_uid}"
-
-
-def accref(file_name):
-    """Return the DaCHS access reference (path below the inputs directory) of
-    a file of the service's data directory."""
-    return f"{SERVICE}/data/{file_name}"
 
 
 def granule_from(path):
@@ -122,12 +95,12 @@ def granule_from(path):
         "access_format": VOTABLE_MIME,
         "access_estsize": max(1, math.ceil(size / 1024)),
         "file_name": name,
-        "prodtblAccref": accref(name),
-        "prodtblPath": accref(name),
+        "prodtblAccref": links.data_accref(SERVICE, name),
+        "prodtblPath": links.data_accref(SERVICE, name),
         "prodtblFsize": size,
         "prodtblMime": VOTABLE_MIME,
-        "prodtblPreview": accref(os.path.basename(preview)),
+        "prodtblPreview": links.data_accref(SERVICE, os.path.basename(preview)),
         "prodtblPreviewMime": PNG_MIME,
     }
-    row.update(urls(uid, name))
+    row.update(links.product_links(SERVICE, uid, name, settings.load()))
     return row
