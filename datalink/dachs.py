@@ -22,7 +22,7 @@ from gavo import base, rscdef, svcs, utils
 from gavo.protocols import datalink as dachs_datalink
 from gavo.svcs import streaming
 
-from ingest import links
+from ingest import links as granule_links
 
 from . import dali, epochs, formats
 from .cdfread import CdfFile
@@ -56,7 +56,7 @@ class GranuleDescriptor(dachs_datalink.DatalinkDescriptorMixin):
 
 def did_prefix(service):
     """Return the beginning of the publisher DIDs of ``service``: ``ivo://<authority>/~?<service>/``."""
-    return links.publisher_did(service, "", base.getConfig("ivoa", "authority"))
+    return granule_links.publisher_did(service, "", base.getConfig("ivoa", "authority"))
 
 
 def granule_uid(pubDID, service):
