@@ -1,6 +1,8 @@
 """The identifiers and URLs of a granule, for every service: its publisher
 DID, its DataLink document, its product file as DaCHS serves it."""
 
+import math
+import os
 import urllib.parse
 
 
@@ -25,14 +27,29 @@ def data_accref(service, file_name):
     return f"{service}/data/{file_name}"
 
 
-def product_links(service, granule_uid, file_name, settings):
-    """Return the access_url, datalink_url and thumbnail_url of a granule whose
-    product file, in the service's data directory, is file_name: DaCHS serves
-    the file and its preview (getproduct), the DataLink service the links."""
-    server = settings["CDPP_SERVER_URL"]
-    url = product_url(data_accref(service, file_name), server)
+def product_links(service, granule_uid, path, mime, settings):
+    """Return the columns and DaCHS product keys of a granule whose product
+    file (in the service's data directory) is path, with a PNG preview of the
+    same name: access_url, access_format, access_estsize, file_name,
+    datalink_url, thumbnail_url (DaCHS serves the file and its preview,
+    getproduct; the DataLink service the links), and the prodtbl* keys of
+    DaCHS's products table."""
+    name = os.path.basename(path)
+    size = os.path.getsize(path)
+    accref = data_accref(service, name)
+    url = product_url(accref, settings["CDPP_SERVER_URL"])
     return {
         "access_url": url,
-        "datalink_url": datalink_url(service, granule_uid, server, settings["CDPP_AUTHORITY"]),
+        "access_format": mime,
+        "access_estsize": max(1, math.ceil(size / 1024)),
+        "file_name": name,
+        "datalink_url": datalink_url(service, granule_uid, settings["CDPP_SERVER_URL"],
+                                     settings["CDPP_AUTHORITY"]),
         "thumbnail_url": url + "?preview=True",
+        "prodtblAccref": accref,
+        "prodtblPath": accref,
+        "prodtblFsize": size,
+        "prodtblMime": mime,
+        "prodtblPreview": data_accref(service, os.path.splitext(name)[0] + ".png"),
+        "prodtblPreviewMime": "image/png",
     }

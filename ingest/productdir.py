@@ -2,7 +2,9 @@
 name: which files are products, which are strays, and the granules of the
 products (a broken product is reported and skipped)."""
 
+import argparse
 import os
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
@@ -57,3 +59,21 @@ class ProductDirectory:
                     on_skip(os.path.basename(path), str(exc))
                 continue
             yield row
+
+
+def generator_main(argv, *, prog, description, seed, count, noun, generate):
+    """Run a service's product generator from the command line: generate(out,
+    seed, count, created) writes the products; return the exit status."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--out", required=True, help="directory to write into")
+    parser.add_argument("--seed", type=int, default=seed, help=f"random seed (default {seed})")
+    parser.add_argument("--count", type=int, default=count,
+                        help=f"number of {noun} (default {count})")
+    parser.add_argument("--created", help="creation date written in the products "
+                        "(ISO 8601, default today)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("--count must be at least 1")
+    paths = generate(args.out, args.seed, args.count, args.created)
+    print(f"wrote {len(paths)} {noun} into {args.out}", file=sys.stderr)
+    return 0

@@ -7,13 +7,13 @@ each (so the rotational phase varies); the same seed gives the same epochs
 and the same files.
 """
 
-import argparse
 import datetime as dt
 import os
 import sys
 
 import numpy as np
 
+from ingest import productdir
 from ingest.illu67p import ephemeris, illumination, product, shape
 
 GRID_STEP_DEG = 5.0
@@ -53,20 +53,10 @@ def generate(out_dir, seed, count, created=None, step_deg=GRID_STEP_DEG):
 
 def main(argv=None):
     """Run the generator from the command line; return the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ingest.illu67p.generate",
-        description="Write illumination maps of comet 67P (FITS + PNG preview).")
-    parser.add_argument("--out", required=True, help="directory to write into")
-    parser.add_argument("--seed", type=int, default=67, help="random seed (default 67)")
-    parser.add_argument("--count", type=int, default=300, help="number of maps (default 300)")
-    parser.add_argument("--created", help="creation date written in the products "
-                        "(ISO 8601, default today)")
-    args = parser.parse_args(argv)
-    if args.count < 1:
-        parser.error("--count must be at least 1")
-    paths = generate(args.out, args.seed, args.count, args.created)
-    print(f"wrote {len(paths)} maps into {args.out}", file=sys.stderr)
-    return 0
+    return productdir.generator_main(
+        argv, prog="python -m ingest.illu67p.generate",
+        description="Write illumination maps of comet 67P (FITS + PNG preview).",
+        seed=67, count=300, noun="maps", generate=generate)
 
 
 if __name__ == "__main__":

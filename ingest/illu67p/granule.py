@@ -1,7 +1,6 @@
 """The EPN-TAP 2.0 granule of an illu67p product (one map at one epoch)."""
 
 import datetime as dt
-import math
 import os
 
 import numpy as np
@@ -14,7 +13,6 @@ SERVICE = "illu67p"
 SERVICE_TITLE = "illu67p"
 GRANULE_GID = "illumination-maps"
 FITS_MIME = "application/fits"
-PNG_MIME = "image/png"
 #: What stands for the instrument host of computed maps: the model.
 MODEL_HOST = "illu67p model"
 #: UCD of what the maps hold.
@@ -51,7 +49,6 @@ def granule_from(fits_path):
                                    f" (expected {expected})")
     uid = granule_uid(record.epoch)
     lit = record.incidence_deg[np.isfinite(record.incidence_deg)]
-    size = os.path.getsize(fits_path)
     lon_step = float(abs(record.lon[1] - record.lon[0])) if len(record.lon) > 1 else 360.0
     lat_step = float(abs(record.lat[1] - record.lat[0])) if len(record.lat) > 1 else 180.0
     jd = float(record.epoch.utc.jd)
@@ -96,15 +93,6 @@ def granule_from(fits_path):
         "service_title": SERVICE_TITLE,
         "publisher": settings.load()["CDPP_PUBLISHER"],
         "bib_reference": BIB_REFERENCE,
-        "access_format": FITS_MIME,
-        "access_estsize": max(1, math.ceil(size / 1024)),
-        "file_name": name,
-        "prodtblAccref": links.data_accref(SERVICE, name),
-        "prodtblPath": links.data_accref(SERVICE, name),
-        "prodtblFsize": size,
-        "prodtblMime": FITS_MIME,
-        "prodtblPreview": links.data_accref(SERVICE, os.path.basename(preview)),
-        "prodtblPreviewMime": PNG_MIME,
     }
-    row.update(links.product_links(SERVICE, uid, name, settings.load()))
+    row.update(links.product_links(SERVICE, uid, fits_path, FITS_MIME, settings.load()))
     return row

@@ -9,7 +9,6 @@ in EPOCH_RANGE (to the minute) with the given seed, so the same seed gives
 the same runs and the same files.
 """
 
-import argparse
 import datetime as dt
 import itertools
 import os
@@ -18,6 +17,7 @@ import sys
 import numpy as np
 from astropy.time import Time
 
+from ingest import productdir
 from ingest.transplanet import geometry, ionosphere, planets, product
 
 LATITUDES = (0.0, 30.0, 60.0)
@@ -80,20 +80,10 @@ def generate(out_dir, seed, count, created=None):
 
 def main(argv=None):
     """Run the generator from the command line; return the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ingest.transplanet.generate",
-        description="Write Transplanet runs (VOTable profiles + PNG previews).")
-    parser.add_argument("--out", required=True, help="directory to write into")
-    parser.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    parser.add_argument("--count", type=int, default=324, help="number of runs (default 324)")
-    parser.add_argument("--created", help="creation date written in the products "
-                        "(ISO 8601, default today)")
-    args = parser.parse_args(argv)
-    if args.count < 1:
-        parser.error("--count must be at least 1")
-    paths = generate(args.out, args.seed, args.count, args.created)
-    print(f"wrote {len(paths)} runs into {args.out}", file=sys.stderr)
-    return 0
+    return productdir.generator_main(
+        argv, prog="python -m ingest.transplanet.generate",
+        description="Write Transplanet runs (VOTable profiles + PNG previews).",
+        seed=2024, count=324, noun="runs", generate=generate)
 
 
 if __name__ == "__main__":

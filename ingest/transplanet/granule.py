@@ -1,7 +1,6 @@
 """The EPN-TAP 2.0 granule of a transplanet product (one model run)."""
 
 import datetime as dt
-import math
 import os
 
 from ingest import links
@@ -11,7 +10,6 @@ from ingest.transplanet import planets, product
 SERVICE = "transplanet"
 SERVICE_TITLE = "transplanet"
 VOTABLE_MIME = "application/x-votable+xml"
-PNG_MIME = "image/png"
 #: UCDs of what the profiles hold.
 MEASUREMENT_TYPE = ("phys.density;phys.electron#phys.density;phys.atmol.ionStage#"
                     "phys.temperature;phys.electron#phys.temperature;phys.atmol.ionStage#"
@@ -48,7 +46,6 @@ def granule_from(path):
                                  params["local_time"], params["f107"]) + ".xml"
     if name != expected:
         raise product.ProductError(f"file name does not match the run (expected {expected})")
-    size = os.path.getsize(path)
     jd = float(record.epoch.utc.jd)
     step = round(float(abs(altitude[1] - altitude[0])), 3)
     row = {
@@ -92,15 +89,6 @@ def granule_from(path):
         "release_date": created,
         "service_title": SERVICE_TITLE,
         "publisher": settings.load()["CDPP_PUBLISHER"],
-        "access_format": VOTABLE_MIME,
-        "access_estsize": max(1, math.ceil(size / 1024)),
-        "file_name": name,
-        "prodtblAccref": links.data_accref(SERVICE, name),
-        "prodtblPath": links.data_accref(SERVICE, name),
-        "prodtblFsize": size,
-        "prodtblMime": VOTABLE_MIME,
-        "prodtblPreview": links.data_accref(SERVICE, os.path.basename(preview)),
-        "prodtblPreviewMime": PNG_MIME,
     }
-    row.update(links.product_links(SERVICE, uid, name, settings.load()))
+    row.update(links.product_links(SERVICE, uid, path, VOTABLE_MIME, settings.load()))
     return row
