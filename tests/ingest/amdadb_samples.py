@@ -1,10 +1,9 @@
 """Paths and fixed values the amdadb ingest tests share."""
 
 import datetime as dt
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED_SPASE = Path("/work/shared/data/spase")
+from shared_data import REPO, SHARED_SPASE  # noqa: F401
+
 SAMPLE_SPASE = REPO / "resources" / "amdadb" / "data" / "spase"
 SAMPLE_CDF = REPO / "resources" / "amdadb" / "data" / "cdf"
 #: The reference "now" of the tests (resolves RelativeStopDate).

@@ -2,5 +2,6 @@
 
 from pathlib import Path
 
-SHARED_SPASE = Path("/work/shared/data/spase")
+from shared_data import SHARED_SPASE  # noqa: F401
+
 SAMPLE_SPASE = Path(__file__).resolve().parents[2] / "resources" / "amdadb" / "data" / "spase"
