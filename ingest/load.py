@@ -380,6 +380,20 @@ def _build_indexes(dsn, statements, workers):
             future.result()
 
 
+def _new_table_like(cur, schema, table, names):
+    """Check that schema.table exists and (re)create empty tables ``names``
+    like it; return the published table's columns."""
+    if not _exists(cur, schema, table):
+        raise LoadError(f"{schema}.{table} does not exist: create it first "
+                        f"(dachs imp of the service's RD)")
+    for name in names:
+        cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, name)}")
+        cur.execute(f"CREATE TABLE {_qualified(schema, name)} (LIKE {_qualified(schema, table)}"
+                    " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
+                    " INCLUDING COMMENTS)")
+    return table_columns(cur, schema, table)
+
+
 def _swap(cur, schema, table, new, indexes):
     """Replace schema.table by schema.new in the current transaction: the
     published table is locked until commit, the new one takes its name, its
@@ -414,14 +428,7 @@ def replace_rows(conn, rows, schema, table="epn_core", counter=None):
     try:
         with conn:
             cur = conn.cursor()
-            if not _exists(cur, schema, table):
-                raise LoadError(f"{source_table} does not exist: create it first "
-                                f"(dachs imp of the service's RD)")
-            columns = table_columns(cur, schema, table)
-            cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, new)}")
-            cur.execute(f"CREATE TABLE {_qualified(schema, new)} (LIKE {_qualified(schema, table)}"
-                        " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
-                        " INCLUDING COMMENTS)")
+            columns = _new_table_like(cur, schema, table, [new])
             indexes = _index_statements(cur, schema, table, new)
             products, lines = [], []
             for row in rows:
@@ -488,15 +495,7 @@ def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, t
     try:
         with conn:
             cur = conn.cursor()
-            if not _exists(cur, schema, table):
-                raise LoadError(f"{schema}.{table} does not exist: create it first "
-                                f"(dachs imp of the service's RD)")
-            columns = table_columns(cur, schema, table)
-            for name in (new, new_restricted):
-                cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, name)}")
-                cur.execute(f"CREATE TABLE {_qualified(schema, name)} (LIKE {_qualified(schema, table)}"
-                            " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
-                            " INCLUDING COMMENTS)")
+            columns = _new_table_like(cur, schema, table, [new, new_restricted])
             indexes = _index_statements(cur, schema, table, new)
         lap("prepare")
         try:
