@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from instance import settings as project_settings  # noqa: E402
 
-SHARED_SPASE = Path("/work/shared/data/spase")
+SHARED_SPASE = REPO.parent / "shared" / "data" / "spase"
 SAMPLE = REPO / "resources" / "amdadb" / "data"
 FLOOR = "SELECT TOP 1 * FROM tap_schema.tables"
 QUERIES = {
