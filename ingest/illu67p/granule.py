@@ -52,6 +52,7 @@ def granule_from(fits_path):
     lon_step = float(abs(record.lon[1] - record.lon[0])) if len(record.lon) > 1 else 360.0
     lat_step = float(abs(record.lat[1] - record.lat[0])) if len(record.lat) > 1 else 180.0
     jd = float(record.epoch.utc.jd)
+    values = settings.load()
     row = {
         "granule_uid": uid,
         "granule_gid": GRANULE_GID,
@@ -91,8 +92,8 @@ def granule_from(fits_path):
         "modification_date": created,
         "release_date": created,
         "service_title": SERVICE_TITLE,
-        "publisher": settings.load()["CDPP_PUBLISHER"],
+        "publisher": values["CDPP_PUBLISHER"],
         "bib_reference": BIB_REFERENCE,
     }
-    row.update(links.product_links(SERVICE, uid, fits_path, FITS_MIME, settings.load()))
+    row.update(links.product_links(SERVICE, uid, fits_path, FITS_MIME, values))
     return row

@@ -48,6 +48,7 @@ def granule_from(path):
         raise product.ProductError(f"file name does not match the run (expected {expected})")
     jd = float(record.epoch.utc.jd)
     step = round(float(abs(altitude[1] - altitude[0])), 3)
+    values = settings.load()
     row = {
         "granule_uid": uid,
         "granule_gid": f"{SERVICE}-{planet.name.lower()}",
@@ -88,7 +89,7 @@ def granule_from(path):
         "modification_date": created,
         "release_date": created,
         "service_title": SERVICE_TITLE,
-        "publisher": settings.load()["CDPP_PUBLISHER"],
+        "publisher": values["CDPP_PUBLISHER"],
     }
-    row.update(links.product_links(SERVICE, uid, path, VOTABLE_MIME, settings.load()))
+    row.update(links.product_links(SERVICE, uid, path, VOTABLE_MIME, values))
     return row
