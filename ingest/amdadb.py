@@ -338,6 +338,21 @@ VARIABLE_COLUMNS = ("granule_uid", "obs_id", "time_min", "time_max", "access_url
                     "access_format", "access_estsize", "file_name", "datalink_url",
                     "thumbnail_url")
 
+#: The columns of the granules table: what is stored per granule.  The
+#: epn_core view joins it to the datasets table and completes obs_id,
+#: datalink_url and thumbnail_url from the granule_uid and DATASET_EXTRAS.
+GRANULE_COLUMNS = ("granule_uid", "granule_gid", "time_min", "time_max", "access_url",
+                   "access_format", "access_estsize", "file_name")
+
+#: What the datasets table holds besides the dataset's epn_core columns: whether
+#: the dataset is public, and the pieces of its granules' obs_id (obs_prefix +
+#: "_YYYYMMDD") and URLs (head + granule_uid + tail).
+DATASET_EXTRAS = ("is_public", "obs_prefix", "datalink_head", "datalink_tail",
+                  "thumbnail_head", "thumbnail_tail")
+
+#: The columns of the datasets table: one row per dataset.
+DATASET_COLUMNS = tuple(c for c in COLUMNS if c not in VARIABLE_COLUMNS) + DATASET_EXTRAS
+
 #: Julian date of 0001-01-01T00:00 UTC minus one (proleptic Gregorian ordinal 0).
 _JD_ORDINAL0 = 1721424.5
 
@@ -399,14 +414,12 @@ class Dataset:
         """Return the values of VARIABLE_COLUMNS for granule ``index`` (a tuple)."""
         return next(self.variables(index, index + 1))
 
-    def variables(self, start=0, stop=None):
-        """Return an iterator over the VARIABLE_COLUMNS tuples of granules ``start`` to ``stop`` - 1."""
+    def stored(self, start=0, stop=None):
+        """Return an iterator over the GRANULE_COLUMNS tuples of granules ``start`` to ``stop`` - 1."""
         stop = self.ndays if stop is None else min(stop, self.ndays)
         last = self.ndays - 1
-        files, hapi, est = self.files, self._hapi, self.estsize_kb
-        dl_head, dl_tail = self._datalink
-        th_head, th_tail = self._thumbnail
-        uid_head, obs_head = self.dataset_id + "_", self.obs_prefix + "_"
+        files, hapi, est, gid = self.files, self._hapi, self.estsize_kb, self.dataset_id
+        uid_head = gid + "_"
         one = dt.timedelta(days=1)
         day = self.first + dt.timedelta(days=start)
         iso = day.isoformat()
@@ -414,24 +427,46 @@ class Dataset:
         for index in range(start, stop):
             following = day + one
             next_iso = following.isoformat()
-            stamp = iso[0:4] + iso[5:7] + iso[8:10]
-            uid = uid_head + stamp
+            uid = uid_head + iso[0:4] + iso[5:7] + iso[8:10]
             tmin = self._jd_start if index == 0 else ordinal + _JD_ORDINAL0
             tmax = self._jd_stop if index == last else ordinal + 1 + _JD_ORDINAL0
             path = files.get(day) if files else None
             if path is None:
                 lo = self._iso_start if index == 0 else iso + "T00:00:00Z"
                 hi = self._iso_stop if index == last else next_iso + "T00:00:00Z"
-                access = (hapi + "&time.min=" + lo + "&time.max=" + hi, CSV_MIME, est, None)
-                thumbnail = None
+                yield (uid, gid, tmin, tmax, hapi + "&time.min=" + lo + "&time.max=" + hi,
+                       CSV_MIME, est, None)
             else:
                 size = os.path.getsize(path)
-                access = (links.product_url(self.accref(path), self.server_url), CDF_MIME,
-                          max(1, math.ceil(size / 1024)), os.path.basename(path))
-                thumbnail = th_head + uid + th_tail
-            yield (uid, obs_head + stamp, tmin, tmax) + access + (
-                dl_head + uid + dl_tail, thumbnail)
+                yield (uid, gid, tmin, tmax, links.product_url(self.accref(path), self.server_url),
+                       CDF_MIME, max(1, math.ceil(size / 1024)), os.path.basename(path))
             day, iso, ordinal = following, next_iso, ordinal + 1
+
+    def variables(self, start=0, stop=None):
+        """Return an iterator over the VARIABLE_COLUMNS tuples of granules ``start`` to ``stop`` - 1.
+
+        obs_id, datalink_url and thumbnail_url are completed from the
+        granule_uid as the epn_core view completes them from DATASET_EXTRAS.
+        """
+        extras = self.extras()
+        obs_prefix, cut = extras["obs_prefix"], len(self.dataset_id)
+        dl_head, dl_tail = extras["datalink_head"], extras["datalink_tail"]
+        th_head, th_tail = extras["thumbnail_head"], extras["thumbnail_tail"]
+        for uid, _, tmin, tmax, url, fmt, est, name in self.stored(start, stop):
+            yield (uid, obs_prefix + uid[cut:], tmin, tmax, url, fmt, est, name,
+                   dl_head + uid + dl_tail, None if name is None else th_head + uid + th_tail)
+
+    def extras(self):
+        """Return the DATASET_EXTRAS values of the dataset (a dict)."""
+        return {"is_public": self.public, "obs_prefix": self.obs_prefix,
+                "datalink_head": self._datalink[0], "datalink_tail": self._datalink[1],
+                "thumbnail_head": self._thumbnail[0], "thumbnail_tail": self._thumbnail[1]}
+
+    def dataset_row(self):
+        """Return the row of the dataset in the datasets table (a dict over DATASET_COLUMNS)."""
+        row = {c: self.constants.get(c) for c in DATASET_COLUMNS}
+        row.update(self.extras())
+        return row
 
     def accref(self, path):
         """Return the DaCHS accref of a local file: its path below the inputs directory."""

@@ -1,17 +1,23 @@
 """Bulk loading of mapped granules into PostgreSQL, never serving half a table.
 
-A full load builds a new table beside the published one (COPY by parallel
-workers, indexes, ANALYZE) and swaps it in within one transaction: queries
-running meanwhile see the old table, later ones the new one, and a failed or
-interrupted load leaves the published table as it was (a half-filled new
-table is dropped then, or at the next load).  An incremental load
-rewrites, in one transaction, only the granules of the datasets whose mapped
-content changed, known from a fingerprint kept per dataset in a state table.
+amdadb's epn_core is a view joining two tables: ``granules`` (what changes
+from one granule to the next, GRANULE_COLUMNS) and ``datasets`` (one row per
+dataset, DATASET_COLUMNS); ``epn_core`` shows the public datasets' granules,
+``epn_core_restricted``, which DaCHS does not publish, the others.
 
-Datasets that are not public go to ``<table>_restricted`` beside it, a table
-DaCHS does not publish.  Granules with a local file get a row in DaCHS's
-``dc.products`` (accref = the file's path below the inputs directory), which
-is what DaCHS's getproduct serves.
+A full load builds new tables beside the published ones (COPY by parallel
+workers, indexes, ANALYZE) and swaps them in within one transaction, the
+views re-created on them: queries running meanwhile see the old tables,
+later ones the new ones, and a failed or interrupted load leaves the
+published ones as they were (half-filled new tables are dropped then, or at
+the next load).  An incremental load rewrites, in one transaction, only the
+rows of the datasets whose mapped content changed, known from a fingerprint
+kept per dataset in a state table.
+
+Granules with a local file get a row in DaCHS's ``dc.products`` (accref =
+the file's path below the inputs directory), which is what DaCHS's
+getproduct serves.  :func:`replace_rows` swaps in a whole plain epn_core
+table (the services whose granules come from product files).
 """
 from __future__ import annotations
 
@@ -25,19 +31,34 @@ import os
 import queue
 import time
 
-from ingest.amdadb import CDF_MIME, COLUMNS, VARIABLE_COLUMNS
+from ingest.amdadb import CDF_MIME, DATASET_COLUMNS, GRANULE_COLUMNS
 
-#: Indexes for the queries VESPA and TOPCAT send: (name suffix, columns, unique).
+#: Indexes of a plain epn_core table for the queries VESPA and TOPCAT send:
+#: (name suffix, columns, unique, method).
 INDEXES = (
-    ("granule_uid", ("granule_uid",), True),
-    ("granule_gid", ("granule_gid",), False),
-    ("target_name", ("target_name",), False),
-    ("target_class", ("target_class",), False),
-    ("time_min", ("time_min",), False),
-    ("time_max", ("time_max",), False),
-    ("dataproduct_type", ("dataproduct_type",), False),
-    ("instrument_host_name", ("instrument_host_name",), False),
+    ("granule_uid", ("granule_uid",), True, "btree"),
+    ("granule_gid", ("granule_gid",), False, "btree"),
+    ("target_name", ("target_name",), False, "btree"),
+    ("target_class", ("target_class",), False, "btree"),
+    ("time_min", ("time_min",), False, "btree"),
+    ("time_max", ("time_max",), False, "btree"),
+    ("dataproduct_type", ("dataproduct_type",), False, "btree"),
+    ("instrument_host_name", ("instrument_host_name",), False, "btree"),
 )
+
+#: Indexes of amdadb's granules table: a granule by uid, a dataset's granules
+#: in time order (the join from datasets), and time overlaps (time_min <= t1
+#: AND time_max >= t0) on two columns at once (GiST, from btree_gist).  The
+#: datasets table, a few thousand rows, is read whole.
+GRANULE_INDEXES = (
+    ("granule_uid", ("granule_uid",), True, "btree"),
+    ("granule_gid_time_min", ("granule_gid", "time_min"), False, "btree"),
+    ("time_min_time_max", ("time_min", "time_max"), False, "gist"),
+)
+DATASET_INDEXES = (("granule_gid", ("granule_gid",), True, "btree"),)
+
+#: The tables of amdadb (the views over them are re-created on each swap).
+GRANULES, DATASETS = "granules", "datasets"
 
 #: Table holding one row per loaded dataset: what its rows were built from.
 STATE_TABLE = "ingest_state"
@@ -68,27 +89,23 @@ def copy_value(value):
 
 
 class _LineStream(io.RawIOBase):
-    """A file-like object reading the UTF-8 of an iterator over text lines."""
+    """A file-like object reading the UTF-8 of an iterator over text pieces.
 
-    def __init__(self, lines):
-        self._lines = lines
-        self._buffer = b""
+    Each read returns the next piece whole, whatever the size asked:
+    psycopg2's COPY sends what it gets.
+    """
+
+    def __init__(self, pieces):
+        self._pieces = pieces
 
     def readable(self):
         return True
 
     def read(self, size=-1):
-        chunks, have = [self._buffer], len(self._buffer)
-        limit = 1 << 20 if size is None or size < 0 else size
-        for line in self._lines:
-            data = line.encode("utf-8")
-            chunks.append(data)
-            have += len(data)
-            if have >= limit:
-                break
-        data = b"".join(chunks)
-        self._buffer = data[limit:]
-        return data[:limit]
+        for piece in self._pieces:
+            if piece:
+                return piece.encode("utf-8")
+        return b""
 
 
 _SPECIAL = ("\\", "\t", "\n", "\r")
@@ -99,49 +116,29 @@ def _plain(text):
     return not any(ch in text for ch in _SPECIAL)
 
 
-def copy_lines(datasets, columns, counter=None):
-    """Return an iterator over the COPY text lines of all granules of ``datasets``.
-
-    ``columns`` is the COPY column order: VARIABLE_COLUMNS first (all of
-    them, or those the table has), then constant ones.  ``counter(n)`` is
-    called after each dataset with its granule count.
-    """
-    variable = [c for c in VARIABLE_COLUMNS if c in columns]
-    positions = [VARIABLE_COLUMNS.index(c) for c in variable]
-    constant = [c for c in columns if c not in VARIABLE_COLUMNS]
-    complete = positions == list(range(len(VARIABLE_COLUMNS)))
+def granule_lines(datasets, counter=None):
+    """Return an iterator over the COPY text of the granules rows (GRANULE_COLUMNS) of
+    ``datasets``, one string per dataset; ``counter(n)`` is called after each with its
+    granule count."""
     for ds in datasets:
-        tail = "\t".join(copy_value(ds.constants.get(c)) for c in constant)
-        tail = "\t" + tail + "\n" if constant else "\n"
-        # The URLs and ids of a granule are built from these pieces only, so
-        # when none needs escaping, the values go in as they are.
-        fast = complete and all(_plain(x) for x in (
-            ds.dataset_id, ds.obs_prefix, ds._hapi, *ds._datalink, *ds._thumbnail,
-            *(str(p) for p in ds.files.values())))
-        if fast:
-            for (uid, obs, tmin, tmax, url, fmt, est, name, dl, thumb) in ds.variables():
-                yield (f"{uid}\t{obs}\t{tmin!r}\t{tmax!r}\t{url}\t{fmt}\t"
-                       f"{NULL if est is None else est}\t{NULL if name is None else name}\t"
-                       f"{dl}\t{NULL if thumb is None else thumb}{tail}")
+        # Ids and URLs are built from these pieces only, so when none needs
+        # escaping, the values go in as they are.
+        if all(_plain(x) for x in (ds.dataset_id, ds.hapi_url, ds.server_url,
+                                   *(str(p) for p in ds.files.values()))):
+            yield "".join([
+                f"{uid}\t{gid}\t{tmin!r}\t{tmax!r}\t{url}\t{fmt}\t"
+                f"{NULL if est is None else est}\t{NULL if name is None else name}\n"
+                for uid, gid, tmin, tmax, url, fmt, est, name in ds.stored()])
         else:
-            for values in ds.variables():
-                yield "\t".join([copy_value(values[p]) for p in positions]) + tail
+            yield "".join("\t".join(map(copy_value, values)) + "\n" for values in ds.stored())
         if counter:
             counter(len(ds))
 
 
-def copy_columns(table_columns, datasets=None):
-    """Return the mapped columns a table has, in COPY order (variable ones first).
-
-    With ``datasets``, constant columns that are NULL in all of them are
-    left out (the table fills them with NULL).
-    """
-    have = set(table_columns)
-    constant = [c for c in COLUMNS if c in have and c not in VARIABLE_COLUMNS]
-    if datasets is not None:
-        constant = [c for c in constant
-                    if any(d.constants.get(c) is not None for d in datasets)]
-    return [c for c in VARIABLE_COLUMNS if c in have] + constant
+def row_lines(rows, columns):
+    """Return an iterator over the COPY text lines of the dicts ``rows`` (``columns`` in order)."""
+    for row in rows:
+        yield "\t".join([copy_value(row.get(c)) for c in columns]) + "\n"
 
 
 # --- database helpers ----------------------------------------------------------
@@ -177,15 +174,25 @@ def _exists(cur, schema, table):
     return cur.fetchone()[0]
 
 
-def _copy(cur, schema, table, columns, datasets, counter):
-    columns = copy_columns(columns, datasets)
+def _copy(cur, schema, table, columns, lines):
+    """COPY the text ``lines`` (an iterator of strings) into schema.table (``columns``)."""
     sql = (f"COPY {_qualified(schema, table)} ({', '.join(map(_ident, columns))})"
            " FROM STDIN WITH (FORMAT text)")
-    cur.copy_expert(sql, _LineStream(copy_lines(datasets, columns, counter)), size=1 << 20)
+    cur.copy_expert(sql, _LineStream(lines), size=1 << 20)
 
 
-def _index_statements(cur, schema, published, target):
-    """Return CREATE INDEX statements for ``target``: those of ``published``, plus INDEXES missing there."""
+def _copy_granules(cur, schema, table, datasets, counter=None):
+    _copy(cur, schema, table, GRANULE_COLUMNS, granule_lines(datasets, counter))
+
+
+def _copy_datasets(cur, schema, table, datasets):
+    _copy(cur, schema, table, DATASET_COLUMNS,
+          row_lines((d.dataset_row() for d in datasets), DATASET_COLUMNS))
+
+
+def _index_statements(cur, schema, published, target, wanted=INDEXES):
+    """Return CREATE INDEX statements for ``target``: those of ``published``, plus those of
+    ``wanted`` (see INDEXES) missing there."""
     statements, covered = [], set()
     cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s"
                 " AND tablename = %s", (schema, published))
@@ -199,14 +206,15 @@ def _index_statements(cur, schema, published, target):
         unique = "UNIQUE " if head.startswith("CREATE UNIQUE") else ""
         statements.append((name, f"CREATE {unique}INDEX {{name}} ON {_qualified(schema, target)}"
                                  f" USING {using}"))
-    for suffix, cols, unique in INDEXES:
+    for suffix, cols, unique, method in wanted:
         if cols in covered:
             continue
         name = f"{published}_{suffix}_idx"
         kind = "UNIQUE " if unique else ""
         statements.append((name, f"CREATE {kind}INDEX {{name}} ON {_qualified(schema, target)}"
-                                 f" ({', '.join(map(_ident, cols))})"))
-    return statements
+                                 f" USING {method} ({', '.join(map(_ident, cols))})"))
+    # The longest build first, so that the others run beside it.
+    return sorted(statements, key=lambda s: " USING gist " not in s[1].lower())
 
 
 def _grants(cur, schema, table):
@@ -216,8 +224,9 @@ def _grants(cur, schema, table):
 
 
 def _owner(cur, schema, table):
-    cur.execute("SELECT tableowner FROM pg_tables WHERE schemaname = %s AND tablename = %s",
-                (schema, table))
+    """Return the owner of the table or view schema.table (None if there is none)."""
+    cur.execute("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass(%s)",
+                (_qualified(schema, table),))
     row = cur.fetchone()
     return row[0] if row else None
 
@@ -311,27 +320,27 @@ def _split(datasets, parts):
     return [r for r in runs if r]
 
 
-def _copy_worker(dsn, schema, table, columns, datasets, messages):
-    """COPY ``datasets`` into schema.table on a connection of its own and commit;
-    report granule counts, then "done" or the error, on the queue ``messages``."""
+def _copy_worker(dsn, schema, table, datasets, messages):
+    """COPY the granules of ``datasets`` into schema.table on a connection of its own and
+    commit; report granule counts, then "done" or the error, on the queue ``messages``."""
     try:
         conn = connect(dsn)
         with conn:
             cur = conn.cursor()
             cur.execute("SET LOCAL synchronous_commit = off")
-            _copy(cur, schema, table, columns, datasets, lambda n: messages.put(("count", n)))
+            _copy_granules(cur, schema, table, datasets, lambda n: messages.put(("count", n)))
         conn.close()
         messages.put(("done", None))
     except Exception as exc:  # reported to the parent, which raises LoadError
         messages.put(("error", getattr(exc, "pgerror", None) or str(exc)))
 
 
-def _parallel_copy(dsn, schema, table, columns, parts, counter):
-    """COPY each run of datasets of ``parts`` in a process of its own; raise LoadError on failure."""
+def _parallel_copy(dsn, schema, table, parts, counter):
+    """COPY the granules of each run of datasets of ``parts`` in a process of its own;
+    raise LoadError on failure."""
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
-    workers = [context.Process(target=_copy_worker,
-                               args=(dsn, schema, table, columns, part, messages))
+    workers = [context.Process(target=_copy_worker, args=(dsn, schema, table, part, messages))
                for part in parts]
     for w in workers:
         w.start()
@@ -362,21 +371,20 @@ def _parallel_copy(dsn, schema, table, columns, parts, counter):
 
 
 def _build_indexes(dsn, statements, workers):
-    """Run the CREATE INDEX ``statements`` on ``workers`` connections at once."""
-    def run(batch):
+    """Run the CREATE INDEX ``statements``, in their order, ``workers`` at a time, each
+    on a connection of its own."""
+    def run(statement):
         conn = connect(dsn)
         try:
             with conn:
                 cur = conn.cursor()
                 cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                for statement in batch:
-                    cur.execute(statement)
+                cur.execute(statement)
         finally:
             conn.close()
 
-    batches = [statements[i::workers] for i in range(workers)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(run, b) for b in batches if b]:
+        for future in [pool.submit(run, s) for s in statements]:
             future.result()
 
 
@@ -409,6 +417,58 @@ def _swap(cur, schema, table, new, indexes):
         cur.execute(f"ALTER TABLE {_qualified(schema, table)} OWNER TO {_ident(owner)}")
     for grantee, privilege in grants:
         cur.execute(f"GRANT {privilege} ON {_qualified(schema, table)} TO {_ident(grantee)}")
+
+
+def _dependent_views(cur, schema, tables):
+    """Return the views on the tables ``tables`` of ``schema``, in creation order:
+    [(name, definition, owner, grants)], definitions with the schema's names unqualified."""
+    cur.execute("SET LOCAL search_path TO " + _ident(schema))
+    cur.execute("SELECT DISTINCT v.oid, v.relname FROM pg_depend AS d"
+                " JOIN pg_rewrite AS r ON r.oid = d.objid JOIN pg_class AS v ON v.oid = r.ev_class"
+                " WHERE d.classid = 'pg_rewrite'::regclass AND v.relkind = 'v'"
+                " AND d.refobjid = ANY(%s::regclass[]) ORDER BY v.oid",
+                ([_qualified(schema, t) for t in tables],))
+    views = []
+    for oid, name in cur.fetchall():
+        cur.execute("SELECT pg_get_viewdef(%s)", (oid,))
+        views.append((name, cur.fetchone()[0], _owner(cur, schema, name),
+                      _grants(cur, schema, name)))
+    cur.execute("SET LOCAL search_path TO DEFAULT")
+    return views
+
+
+def _create_views(cur, schema, views):
+    """Create the ``views`` of :func:`_dependent_views` in ``schema`` (with their owners and grants)."""
+    cur.execute("SET LOCAL search_path TO " + _ident(schema))
+    for name, definition, owner, grants in views:
+        cur.execute(f"CREATE VIEW {_qualified(schema, name)} AS {definition}")
+        if owner:
+            cur.execute(f"ALTER VIEW {_qualified(schema, name)} OWNER TO {_ident(owner)}")
+        for grantee, privilege in grants:
+            cur.execute(f"GRANT {privilege} ON {_qualified(schema, name)} TO {_ident(grantee)}")
+    cur.execute("SET LOCAL search_path TO DEFAULT")
+
+
+def _swap_tables(cur, schema, swaps):
+    """Replace, in the current transaction, each published table of ``swaps``
+    [(table, new, indexes)] by its new one, and re-create the views on them."""
+    views = _dependent_views(cur, schema, [table for table, _, _ in swaps])
+    for name, _, _, _ in views:
+        cur.execute(f"LOCK TABLE {_qualified(schema, name)} IN ACCESS EXCLUSIVE MODE")
+    for name, _, _, _ in reversed(views):
+        cur.execute(f"DROP VIEW {_qualified(schema, name)}")
+    for table, new, indexes in swaps:
+        _swap(cur, schema, table, new, indexes)
+    _create_views(cur, schema, views)
+
+
+def copy_structure(cur, source, target):
+    """Create in schema ``target`` empty copies of amdadb's tables (with their indexes)
+    and views in schema ``source`` (for trial loads)."""
+    for table in (GRANULES, DATASETS):
+        cur.execute(f"CREATE TABLE {_qualified(target, table)} (LIKE {_qualified(source, table)}"
+                    " INCLUDING ALL)")
+    _create_views(cur, target, _dependent_views(cur, source, [GRANULES, DATASETS]))
 
 
 PRODUCT_COLUMNS = ("accref", "owner", "embargo", "mime", "accesspath", "sourcetable",
@@ -459,25 +519,24 @@ def replace_rows(conn, rows, schema, table="epn_core", counter=None):
     return len(lines)
 
 
-def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, timings=None,
-              dsn=None, workers=None):
-    """Load all ``datasets`` into a new table and swap it for schema.table.
+def full_load(conn, datasets, schema="amdadb", counter=None, timings=None, dsn=None,
+              workers=None):
+    """Load all ``datasets`` into new granules and datasets tables and swap them in.
 
-    The new table is filled beside the published one (COPY by ``workers``
-    processes, default one per CPU core, on connections to ``dsn``, default
-    DaCHS's admin profile, then indexes and ANALYZE); one transaction then
-    replaces the published table by it.  Returns {"public": n, "restricted":
-    n, "products": n}; ``timings``, if a dict, receives the seconds of each
-    phase.  Raises LoadError, leaving the published table as it was, if
-    schema.table does not exist or the database refuses the load.
+    The new tables are filled beside the published ones (the granules by
+    ``workers`` COPY processes, default one per CPU core, on connections to
+    ``dsn``, default DaCHS's admin profile; then indexes and ANALYZE); one
+    transaction then replaces the published tables by them and re-creates
+    the views on them.  Returns {"public": n, "restricted": n, "products":
+    n}; ``timings``, if a dict, receives the seconds of each phase.  Raises
+    LoadError, leaving the published tables as they were, if they do not
+    exist or the database refuses the load.
     """
     import psycopg2
 
     workers = workers or min(os.cpu_count() or 1, 4)
-    restricted_table = f"{table}_restricted"
-    new, new_restricted = f"{table}__loading", f"{restricted_table}__loading"
+    new = {table: f"{table}__loading" for table in (GRANULES, DATASETS)}
     public = [d for d in datasets if d.public]
-    hidden = [d for d in datasets if not d.public]
     timings = {} if timings is None else timings
     clock = [time.perf_counter()]
 
@@ -489,60 +548,55 @@ def full_load(conn, datasets, schema="amdadb", table="epn_core", counter=None, t
     def drop_loading_tables():
         with conn:
             cur = conn.cursor()
-            for name in (new, new_restricted):
+            for name in new.values():
                 cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, name)}")
 
     try:
         with conn:
             cur = conn.cursor()
-            columns = _new_table_like(cur, schema, table, [new, new_restricted])
-            indexes = _index_statements(cur, schema, table, new)
+            indexes = {}
+            for table, wanted in ((GRANULES, GRANULE_INDEXES), (DATASETS, DATASET_INDEXES)):
+                _new_table_like(cur, schema, table, [new[table]])
+                indexes[table] = _index_statements(cur, schema, table, new[table], wanted)
         lap("prepare")
         try:
-            # Rows of one target lie together (target, then time): queries on a
-            # target read a compact part of the table.
-            ordered = sorted(public, key=physical_order)
-            _parallel_copy(dsn, schema, new, columns, _split(ordered, workers), counter)
+            # A dataset's granules lie together, in time order, and datasets of
+            # one target next to each other.
+            ordered = sorted(datasets, key=physical_order)
+            _parallel_copy(dsn, schema, new[GRANULES], _split(ordered, workers), counter)
             with conn:
-                _copy(conn.cursor(), schema, new_restricted, columns, hidden, counter)
+                _copy_datasets(conn.cursor(), schema, new[DATASETS], ordered)
             lap("copy")
-            _build_indexes(dsn, [statement.format(name=_ident(f"{new}_{number}_idx"))
-                                 for number, (_, statement) in enumerate(indexes)]
-                           + [f"CREATE UNIQUE INDEX {_ident(new_restricted + '_uid_idx')} ON"
-                              f" {_qualified(schema, new_restricted)} (granule_uid)"], workers)
+            _build_indexes(dsn, [statement.format(name=_ident(f"{new[table]}_{number}_idx"))
+                                 for table in (GRANULES, DATASETS)
+                                 for number, (_, statement) in enumerate(indexes[table])],
+                           workers)
             lap("index")
             with conn:
                 cur = conn.cursor()
-                cur.execute(f"ANALYZE {_qualified(schema, new)}")
+                for table in (GRANULES, DATASETS):
+                    cur.execute(f"ANALYZE {_qualified(schema, new[table])}")
                 lap("analyze")
-                _swap(cur, schema, table, new, indexes)
-                cur.execute(f"DROP TABLE IF EXISTS {_qualified(schema, restricted_table)}")
-                cur.execute(f"ALTER TABLE {_qualified(schema, new_restricted)}"
-                            f" RENAME TO {_ident(restricted_table)}")
-                cur.execute(f"ALTER INDEX {_qualified(schema, new_restricted + '_uid_idx')}"
-                            f" RENAME TO {_ident(restricted_table + '_uid_idx')}")
-                owner = _owner(cur, schema, table)
-                if owner:
-                    cur.execute(f"ALTER TABLE {_qualified(schema, restricted_table)}"
-                                f" OWNER TO {_ident(owner)}")
+                _swap_tables(cur, schema, [(table, new[table], indexes[table])
+                                           for table in (GRANULES, DATASETS)])
                 _ensure_state_table(cur, schema)
                 cur.execute(f"DELETE FROM {_qualified(schema, STATE_TABLE)}")
                 _write_state(cur, schema, datasets)
-                products = _write_products(cur, public, f"{schema}.{table}")
+                products = _write_products(cur, public, f"{schema}.epn_core")
             lap("swap")
         except BaseException:
             drop_loading_tables()
             raise
     except psycopg2.Error as exc:
-        raise LoadError(f"the database refused the load, {schema}.{table} is unchanged: "
+        raise LoadError(f"the database refused the load, {schema}.epn_core is unchanged: "
                         f"{exc.pgerror or exc}".strip()) from None
     except LoadError as exc:
         if "does not exist" in str(exc):
             raise
-        raise LoadError(f"the database refused the load, {schema}.{table} is unchanged: "
+        raise LoadError(f"the database refused the load, {schema}.epn_core is unchanged: "
                         f"{exc}") from None
     return {"public": sum(len(d) for d in public),
-            "restricted": sum(len(d) for d in hidden), "products": products}
+            "restricted": sum(len(d) for d in datasets if not d.public), "products": products}
 
 
 def loaded_state(conn, schema="amdadb"):
@@ -555,35 +609,33 @@ def loaded_state(conn, schema="amdadb"):
         return dict(cur.fetchall())
 
 
-def _matches_state(conn, schema, table):
-    """Return True if schema.table holds as many rows as the last load's state says."""
+def _matches_state(conn, schema):
+    """Return True if the granules table holds as many rows as the last load's state says."""
     with conn:
         cur = conn.cursor()
-        cur.execute(f"SELECT coalesce(sum(granules), 0) FROM {_qualified(schema, STATE_TABLE)}"
-                    " WHERE public")
+        cur.execute(f"SELECT coalesce(sum(granules), 0) FROM {_qualified(schema, STATE_TABLE)}")
         expected = cur.fetchone()[0]
-        cur.execute(f"SELECT count(*) FROM {_qualified(schema, table)}")
+        cur.execute(f"SELECT count(*) FROM {_qualified(schema, GRANULES)}")
         return cur.fetchone()[0] == expected
 
 
-def incremental_load(conn, datasets, schema="amdadb", table="epn_core", counter=None):
-    """Rewrite only the granules of the datasets that changed since the last load.
+def incremental_load(conn, datasets, schema="amdadb", counter=None):
+    """Rewrite only the rows of the datasets that changed since the last load.
 
     Changed or new datasets are deleted and copied again, datasets gone from
     the records are deleted, all in one transaction.  Returns {"changed":
     [ids], "removed": [ids], "public": n granules written, "restricted": n}.
     Falls back to :func:`full_load` (and says so with "full": True) when
-    there is no state of a previous load, or the table does not hold what
-    that state says (it was filled by other means since).
+    there is no state of a previous load, or the tables do not hold what
+    that state says (they were filled by other means since).
     """
     import psycopg2
 
     state = loaded_state(conn, schema)
-    restricted_table = f"{table}_restricted"
-    if state is not None and not _matches_state(conn, schema, table):
-        state = None  # the table was filled by something else (e.g. dachs imp): rebuild it
+    if state is not None and not _matches_state(conn, schema):
+        state = None  # the tables were filled by something else (e.g. dachs imp): rebuild them
     if state is None:
-        result = full_load(conn, datasets, schema, table, counter)
+        result = full_load(conn, datasets, schema, counter)
         return {**result, "full": True, "changed": sorted(d.dataset_id for d in datasets),
                 "removed": []}
     current = {d.dataset_id: d for d in datasets}
@@ -591,26 +643,24 @@ def incremental_load(conn, datasets, schema="amdadb", table="epn_core", counter=
     removed = sorted(set(state) - set(current))
     gids = [d.dataset_id for d in changed] + removed
     public = [d for d in changed if d.public]
-    hidden = [d for d in changed if not d.public]
     try:
         with conn:
             cur = conn.cursor()
-            if not _exists(cur, schema, restricted_table):
-                raise LoadError(f"{schema}.{restricted_table} is missing: run a full load")
             if gids:
-                columns = table_columns(cur, schema, table)
-                for target in (table, restricted_table):
-                    cur.execute(f"DELETE FROM {_qualified(schema, target)}"
+                for table in (GRANULES, DATASETS):
+                    cur.execute(f"DELETE FROM {_qualified(schema, table)}"
                                 " WHERE granule_gid = ANY(%s)", (gids,))
-                _copy(cur, schema, table, columns, public, counter)
-                _copy(cur, schema, restricted_table, columns, hidden, counter)
+                _copy_granules(cur, schema, GRANULES, changed, counter)
+                _copy_datasets(cur, schema, DATASETS, changed)
                 cur.execute(f"DELETE FROM {_qualified(schema, STATE_TABLE)}"
                             " WHERE dataset_id = ANY(%s)", (gids,))
                 _write_state(cur, schema, changed)
-                _write_products(cur, public, f"{schema}.{table}", gids)
-                cur.execute(f"ANALYZE {_qualified(schema, table)}")
+                _write_products(cur, public, f"{schema}.epn_core", gids)
+                for table in (GRANULES, DATASETS):
+                    cur.execute(f"ANALYZE {_qualified(schema, table)}")
     except psycopg2.Error as exc:
-        raise LoadError(f"the database refused the update, {schema}.{table} is unchanged: "
+        raise LoadError(f"the database refused the update, {schema}.epn_core is unchanged: "
                         f"{exc.pgerror or exc}".strip()) from None
     return {"full": False, "changed": sorted(d.dataset_id for d in changed), "removed": removed,
-            "public": sum(len(d) for d in public), "restricted": sum(len(d) for d in hidden)}
+            "public": sum(len(d) for d in public),
+            "restricted": sum(len(d) for d in changed if not d.public)}

@@ -1,5 +1,6 @@
 """The rows DaCHS imports (`dachs imp <service>/q`): each service's granules,
-completed with NULL for the table's columns they leave empty."""
+completed with NULL for the table's columns they leave empty; for amdadb,
+the rows of its datasets and granules tables."""
 
 import importlib
 from pathlib import Path
@@ -10,8 +11,6 @@ def granule_source(service, resdir):
     the bundled data under the RD's directory resdir."""
     data = Path(resdir) / "data"
     module = importlib.import_module(f"ingest.{service}")
-    if service == "amdadb":
-        return module.granules, (data / "spase", data / "cdf")
     return module.granules, (data,)
 
 
@@ -25,3 +24,22 @@ def rows(service, resdir, columns, warn):
         row = dict.fromkeys(columns)
         row.update(granule)
         yield row
+
+
+def amdadb_rows(resdir, warn):
+    """Yields the rows of amdadb's datasets and granules tables for the bundled
+    data under the RD's directory resdir: per dataset, public or not, its
+    datasets row (DATASET_COLUMNS), then its granules rows (GRANULE_COLUMNS),
+    each with the name of its table under "table"; warn(message) reports
+    every skipped input."""
+    from ingest import amdadb
+    from spase import Catalog
+
+    data = Path(resdir) / "data"
+    catalog = Catalog.load(str(data / "spase"))
+    def on_skip(name, reason):
+        warn(f"amdadb: skipped {name}: {reason}")
+    for ds in amdadb.map_catalog(catalog, str(data / "cdf"), on_skip):
+        yield {**ds.dataset_row(), "table": "datasets"}
+        for values in ds.stored():
+            yield {**dict(zip(amdadb.GRANULE_COLUMNS, values)), "table": "granules"}

@@ -41,7 +41,8 @@ def system_stage(settings):
     debian.ensure([debian.DACHS_PACKAGE])
     debian.finish_configuration()
     postgres.ensure_running(major)
-    return venv.ensure(settings["CDPP_VENV"])
+    changed = postgres.ensure_settings(major)
+    return venv.ensure(settings["CDPP_VENV"]) or changed
 
 
 def instance_stage(settings, restart):

@@ -60,3 +60,23 @@ def psql(sql, database="postgres", check=True):
     """Runs sql as the postgres superuser; returns the CompletedProcess (text output)."""
     return run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql],
         user="postgres", capture=True, check=check)
+
+
+#: Planner settings of the cluster: the tables are read from memory or SSD,
+#: where an index page costs about what a sequential one does (the ansible
+#: role cdpp_postgresql writes the same, with memory settings for the host).
+SETTINGS = "random_page_cost = 1.1\n"
+
+
+def ensure_settings(major, cluster=CLUSTER):
+    """Writes SETTINGS to the cluster's conf.d and reloads it if they changed;
+    returns True if it did."""
+    path = Path(f"/etc/postgresql/{major}/{cluster}/conf.d/cdpp-epntap.conf")
+    text = "# Written by `make serve` (instance/postgres.py).\n" + SETTINGS
+    if path.exists() and path.read_text() == text:
+        return False
+    say(f"setting {SETTINGS.strip()} on PostgreSQL {major}/{cluster}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, "reload"])
+    return True

@@ -22,10 +22,21 @@
   <meta name="type">Archive</meta>
   <meta name="contentLevel">Research</meta>
 
-  <table id="epn_core" onDisk="True" adql="True" primary="granule_uid">
+  <!-- The granules with their datasets' columns: what the views show. -->
+  <macDef name="granuleJoin">SELECT g.granule_uid,
+      d.obs_prefix || substr(g.granule_uid, length(g.granule_gid) + 1) AS obs_id,
+      g.time_min, g.time_max, g.access_url, g.access_format, g.access_estsize, g.file_name,
+      d.datalink_head || g.granule_uid || d.datalink_tail AS datalink_url,
+      CASE WHEN g.file_name IS NOT NULL
+        THEN d.thumbnail_head || g.granule_uid || d.thumbnail_tail END AS thumbnail_url,
+      d.*
+    FROM amdadb.granules AS g JOIN amdadb.datasets AS d USING (granule_gid)</macDef>
+
+  <table id="epn_core" onDisk="True" adql="True">
     <meta name="description">
       One row per AMDA dataset and day (EPN-TAP 2.0): the dataset's mission,
       instrument, target and measured quantities, and links to the data.
+      A view joining the granules of the public datasets to their datasets.
     </meta>
     <publish sets="local,ivo_managed"/>
     <mixin
@@ -35,14 +46,73 @@
         bib_reference instrument_type time_scale target_region species
         file_name processing_level_desc spatial_coordinate_description"
       >//epntap2#table-2_0</mixin>
-    <!-- the columns VESPA and TOPCAT constrain -->
-    <index columns="granule_gid"/>
-    <index columns="target_name"/>
-    <index columns="target_class"/>
-    <index columns="time_min"/>
-    <index columns="time_max"/>
-    <index columns="dataproduct_type"/>
-    <index columns="instrument_host_name"/>
+    <viewStatement>
+      CREATE VIEW \qName AS (SELECT \colNames FROM (\granuleJoin) AS q WHERE is_public)
+    </viewStatement>
+  </table>
+
+  <table id="epn_core_restricted" onDisk="True">
+    <meta name="description">
+      The granules of the datasets whose AccessRights are not Open: not
+      published, kept for an access-controlled service.
+    </meta>
+    <LOOP>
+      <codeItems>
+        for column in context.getById("epn_core"):
+          yield {"name": column.name}
+      </codeItems>
+      <events>
+        <column original="epn_core.\name"/>
+      </events>
+    </LOOP>
+    <viewStatement>
+      CREATE VIEW \qName AS (SELECT \colNames FROM (\granuleJoin) AS q WHERE NOT is_public)
+    </viewStatement>
+  </table>
+
+  <!-- What the views are made of: one row per granule (what changes from day
+    to day) and one per dataset (everything else, and the pieces from which
+    the views complete obs_id, datalink_url and thumbnail_url). -->
+  <table id="granules" onDisk="True" primary="granule_uid">
+    <column original="epn_core.granule_uid"/>
+    <column original="epn_core.granule_gid"/>
+    <column original="epn_core.time_min"/>
+    <column original="epn_core.time_max"/>
+    <column original="epn_core.access_url"/>
+    <column original="epn_core.access_format"/>
+    <column original="epn_core.access_estsize"/>
+    <column original="epn_core.file_name"/>
+    <!-- a dataset's granules in time order; time overlaps, both bounds at once -->
+    <index columns="granule_gid, time_min"/>
+    <index columns="time_min, time_max" method="GIST"/>
+    <script type="preIndex" lang="SQL" name="GiST operator classes of doubles">
+      CREATE EXTENSION IF NOT EXISTS btree_gist
+    </script>
+  </table>
+
+  <table id="datasets" onDisk="True" primary="granule_gid">
+    <LOOP>
+      <codeItems>
+        computed = {"granule_uid", "obs_id", "time_min", "time_max", "access_url",
+          "access_format", "access_estsize", "file_name", "datalink_url", "thumbnail_url"}
+        for column in context.getById("epn_core"):
+          if column.name not in computed:
+            yield {"name": column.name}
+      </codeItems>
+      <events>
+        <column original="epn_core.\name"/>
+      </events>
+    </LOOP>
+    <column name="is_public" type="boolean" required="True"
+      description="True if the dataset's AccessRights are Open."/>
+    <column name="obs_prefix" type="text"
+      description="obs_id of a granule: this, then _YYYYMMDD of the granule_uid."/>
+    <column name="datalink_head" type="text"
+      description="datalink_url of a granule: this, the granule_uid, datalink_tail."/>
+    <column name="datalink_tail" type="text"/>
+    <column name="thumbnail_head" type="text"
+      description="thumbnail_url of a granule with a file: this, the granule_uid, thumbnail_tail."/>
+    <column name="thumbnail_tail" type="text"/>
   </table>
 
   <data id="import">
@@ -51,15 +121,25 @@
       <iterator>
         <code>
           from ingest import rdgrammar
-          yield from rdgrammar.rows("amdadb", self.grammar.rd.resdir,
-            [c.name for c in self.grammar.rd.getById("epn_core")],
-            base.ui.notifyWarning)
+          yield from rdgrammar.amdadb_rows(self.grammar.rd.resdir, base.ui.notifyWarning)
         </code>
       </iterator>
     </embeddedGrammar>
-    <make table="epn_core">
-      <rowmaker idmaps="*"/>
+    <make table="datasets">
+      <rowmaker idmaps="*">
+        <ignoreOn><keyIs key="table" value="granules"/></ignoreOn>
+      </rowmaker>
     </make>
+    <make table="granules">
+      <rowmaker idmaps="*">
+        <ignoreOn><keyIs key="table" value="datasets"/></ignoreOn>
+      </rowmaker>
+    </make>
+  </data>
+
+  <data id="views">
+    <make table="epn_core"/>
+    <make table="epn_core_restricted"/>
   </data>
 
   <service id="q" allowed="form">

@@ -1,8 +1,8 @@
 """Loading amdadb granules into PostgreSQL: atomic swap, incremental update, CLI.
 
 These run against the instance's database (DaCHS's admin profile), in a
-scratch schema of their own that they drop afterwards; the published table
-is only read, to copy its structure.
+scratch schema of their own that they drop afterwards; the published tables
+and views are only read, to copy their structure.
 """
 
 import json
@@ -26,7 +26,7 @@ SCHEMA = f"cdpp_ingest_test_{os.getpid()}"
 
 @pytest.fixture(scope="module")
 def db(server):
-    """A connection with a scratch schema holding an empty epn_core like amdadb's.
+    """A connection with a scratch schema holding empty tables and views like amdadb's.
 
     Loads there register the sample's files in dc.products under the same
     accrefs as the published table's: the published rows are put back after."""
@@ -35,8 +35,7 @@ def db(server):
         cur = conn.cursor()
         cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         cur.execute(f"CREATE SCHEMA {SCHEMA}")
-        cur.execute(f"CREATE TABLE {SCHEMA}.epn_core (LIKE amdadb.epn_core INCLUDING DEFAULTS"
-                    " INCLUDING CONSTRAINTS)")
+        load.copy_structure(cur, "amdadb", SCHEMA)
         cur.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO untrusted")
         cur.execute(f"GRANT SELECT ON {SCHEMA}.epn_core TO untrusted")
         cur.execute("SELECT * FROM dc.products WHERE sourcetable = 'amdadb.epn_core'")
@@ -64,32 +63,59 @@ def query(conn, sql, args=()):
         return cur.fetchall()
 
 
-def test_full_load_swaps_in_a_complete_table(db):
+def test_full_load_swaps_in_complete_tables(db):
     result = load.full_load(db, mapped(), schema=SCHEMA)
     assert result == {"public": 5833, "restricted": 1998, "products": 1}
     assert query(db, f"SELECT count(*), count(DISTINCT granule_uid) FROM {SCHEMA}.epn_core") == [(5833, 5833)]
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core WHERE granule_gid LIKE 'so-pas%%'") == [(0,)]
     assert query(db, f"SELECT DISTINCT granule_gid FROM {SCHEMA}.epn_core_restricted") == [("so-pas-momgr1",)]
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.granules") == [(5833 + 1998,)]
     row = query(db, f"SELECT target_name, target_class, instrument_host_name, time_min, access_format,"
                     f" file_name FROM {SCHEMA}.epn_core WHERE granule_uid = 'mms1-fgm-brst_20151016'")
     assert row == [("Earth", "planet", "MMS1", 2457311.5, "application/x-cdf",
                     "mms1_fgm_brst_l2_sample.cdf")]
-    indexed = {r[0] for r in query(db, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s"
-                                       " AND tablename = 'epn_core'", (SCHEMA,))}
-    for column in ("granule_uid", "granule_gid", "target_name", "target_class", "time_min", "time_max",
-                   "dataproduct_type", "instrument_host_name"):
-        assert any(f"({column})" in d for d in indexed), column
-    assert any(d.startswith("CREATE UNIQUE") and "(granule_uid)" in d for d in indexed)
-    # Grants of the published table carry over to the swapped-in one.
-    assert ("untrusted", "SELECT") in query(
-        db, "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
-            " WHERE table_schema = %s AND table_name = 'epn_core'", (SCHEMA,))
+    indexed = {r[0] for r in query(db, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s",
+                                   (SCHEMA,))}
+    for table, method, columns in [("granules", "btree", "granule_uid"),
+                                   ("granules", "btree", "granule_gid, time_min"),
+                                   ("granules", "gist", "time_min, time_max"),
+                                   ("datasets", "btree", "granule_gid")]:
+        assert any(f" ON {SCHEMA}.{table} USING {method} ({columns})" in d for d in indexed), columns
+    assert any(d.startswith("CREATE UNIQUE") and "granules USING btree (granule_uid)" in d
+               for d in indexed)
+    # Grants of the published views carry over to the re-created ones: TAP's
+    # role reads the public granules only.
+    grants = {view: query(db, "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
+                              " WHERE table_schema = %s AND table_name = %s", (SCHEMA, view))
+              for view in ("epn_core", "epn_core_restricted")}
+    assert ("untrusted", "SELECT") in grants["epn_core"]
+    assert ("untrusted", "SELECT") not in grants["epn_core_restricted"]
     assert query(db, "SELECT accesspath, mime FROM dc.products WHERE sourcetable = %s",
                  (f"{SCHEMA}.epn_core",)) == [
         ("amdadb/data/cdf/mms1-fgm-brst/mms1_fgm_brst_l2_sample.cdf", "application/x-cdf")]
     # Statistics are there after the load.
-    assert query(db, "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = %s"
-                     " AND tablename = 'epn_core'", (SCHEMA,)) == [(True,)]
+    assert query(db, "SELECT count(DISTINCT tablename) FROM pg_stats WHERE schemaname = %s"
+                     " AND tablename IN ('granules', 'datasets')", (SCHEMA,)) == [(2,)]
+
+
+def test_the_view_shows_the_mapped_granules(db):
+    """Every column of the view, for granules with a file, served by HAPI, first and
+    last of their dataset, public or not, is the granule the mapping gives."""
+    datasets = mapped()
+    load.full_load(db, datasets, schema=SCHEMA)
+    with db:
+        cur = db.cursor()
+        for ds in datasets:
+            view = "epn_core" if ds.public else "epn_core_restricted"
+            days = {0, len(ds) - 1, len(ds) // 2} | {
+                (day - ds.first).days for day in ds.files if 0 <= (day - ds.first).days < len(ds)}
+            for index in sorted(days):
+                expected = ds.granule(index)
+                cur.execute(f"SELECT * FROM {SCHEMA}.{view} WHERE granule_uid = %s",
+                            (expected["granule_uid"],))
+                names = [c.name for c in cur.description]
+                got = dict(zip(names, cur.fetchone()))
+                assert got == {name: expected[name] for name in names}, expected["granule_uid"]
 
 
 def test_readers_see_the_old_or_the_new_table_never_a_mix(db):
@@ -118,17 +144,18 @@ def test_readers_see_the_old_or_the_new_table_never_a_mix(db):
 def test_a_failed_load_leaves_the_published_table(db):
     load.full_load(db, mapped(), schema=SCHEMA)
     datasets = mapped()
-    # processing_level is NOT NULL in epn_core: the COPY of this dataset fails.
+    # processing_level is NOT NULL: the COPY of this dataset fails.
     datasets[-1].constants["processing_level"] = None
     with pytest.raises(load.LoadError, match="unchanged"):
         load.full_load(db, datasets, schema=SCHEMA)
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
-    assert query(db, "SELECT to_regclass(%s)", (f"{SCHEMA}.epn_core__loading",)) == [(None,)]
+    for table in ("granules__loading", "datasets__loading"):
+        assert query(db, "SELECT to_regclass(%s)", (f"{SCHEMA}.{table}",)) == [(None,)]
 
 
 def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
     load.full_load(db, mapped(), schema=SCHEMA)
-    before = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.epn_core"))
+    before = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.granules"))
     tree = tmp_path / "spase"
     shutil.copytree(SAMPLE_SPASE, tree)
     record = tree / "NumericalData" / "CDPP-AMDA" / "ACE" / "MFI" / "ace-mag-real.xml"
@@ -139,8 +166,10 @@ def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
     result = load.incremental_load(db, mapped(tree), schema=SCHEMA)
     assert result["changed"] == ["ace-mag-real"] and result["removed"] == ["vo1-pws-data"]
     assert result["public"] == 99
-    after = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.epn_core"))
-    assert len(after) == 5833 + 10 - 21
+    after = dict(query(db, f"SELECT granule_uid, xmin::text FROM {SCHEMA}.granules"))
+    assert len(after) == 5833 + 1998 + 10 - 21
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833 + 10 - 21,)]
+    assert query(db, f"SELECT count(*) FROM {SCHEMA}.datasets") == [(6,)]
     assert not any(uid.startswith("vo1-pws-data") for uid in after)
     untouched = [u for u in before if u.startswith(("mms1", "juno", "ros", "swarma"))]
     assert all(before[u] == after[u] for u in untouched)
@@ -153,7 +182,7 @@ def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
 def test_a_table_filled_by_other_means_is_rebuilt(db):
     load.full_load(db, mapped(), schema=SCHEMA)
     with db:
-        db.cursor().execute(f"DELETE FROM {SCHEMA}.epn_core WHERE granule_gid = 'juno-jadel5-heavmom'")
+        db.cursor().execute(f"DELETE FROM {SCHEMA}.granules WHERE granule_gid = 'juno-jadel5-heavmom'")
     result = load.incremental_load(db, mapped(), schema=SCHEMA)
     assert result["full"] is True
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
@@ -191,4 +220,4 @@ def test_command_reports_a_missing_table():
                            "--schema", "no_such_schema_here", "--full"],
                           cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 1
-    assert "no_such_schema_here.epn_core does not exist" in done.stderr
+    assert "no_such_schema_here.granules does not exist" in done.stderr
