@@ -128,6 +128,11 @@ def fix_pgsphere(args):
     print("pg_sphere: patched" if changed else "pg_sphere: CREATE EXTENSION works")
 
 
+def test_packages(args):
+    from . import debian
+    debian.ensure(debian.TEST_PACKAGES)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m instance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +146,8 @@ def main(argv=None):
     commands.add_parser("urls", help="print the public URLs").set_defaults(func=print_urls)
     commands.add_parser("fix-pgsphere",
         help="make CREATE EXTENSION pg_sphere work").set_defaults(func=fix_pgsphere)
+    commands.add_parser("test-packages",
+        help="install the Debian packages the tests need").set_defaults(func=test_packages)
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0

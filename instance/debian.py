@@ -13,6 +13,9 @@ from .shell import run, say
 BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts",
     "starlink-cdf-java", "procps"]
 DACHS_PACKAGE = "gavodachs2-server"
+# What the tests need besides: Debian roots for `make serve` on Debian 13 and
+# for the ansible deployment check, each in its own network namespace.
+TEST_PACKAGES = ["debootstrap", "iproute2"]
 
 _updated = False
 
