@@ -258,7 +258,7 @@ def test_granule_served_by_hapi_only(granules, dlget):
 def corrupt_granule(settings):
     """A granule whose CDF file is truncated: a copy of the MMS row pointing at a cut copy of its file.
 
-    Added to the served table and the data directory for the test only.
+    Added to the served granules and the data directory for the test only.
     """
     uid = "datalink-test-corrupt_20151016"
     inputs = Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / "amdadb" / "data" / "cdf" / "datalink-test-corrupt"
@@ -266,16 +266,16 @@ def corrupt_granule(settings):
     source = next(AMDADB_CDF.rglob("mms1_fgm_brst_l2_sample.cdf"))
     (inputs / "corrupt_20151016.cdf").write_bytes(source.read_bytes()[:200000])
     url = f"{settings['CDPP_SERVER_URL']}/getproduct/amdadb/data/cdf/datalink-test-corrupt/corrupt_20151016.cdf"
-    sql = ("CREATE TEMP TABLE copy AS SELECT * FROM amdadb.epn_core WHERE granule_uid = '{mms}';"
+    sql = ("CREATE TEMP TABLE copy AS SELECT * FROM amdadb.granules WHERE granule_uid = '{mms}';"
            " UPDATE copy SET granule_uid = '{uid}', access_url = '{url}';"
-           " INSERT INTO amdadb.epn_core SELECT * FROM copy;").format(mms=MMS_UID, uid=uid, url=url)
+           " INSERT INTO amdadb.granules SELECT * FROM copy;").format(mms=MMS_UID, uid=uid, url=url)
     run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", settings["CDPP_DB_NAME"], "-c", sql],
         user="postgres")
     try:
         yield uid
     finally:
         run(["psql", "-X", "-q", "-d", settings["CDPP_DB_NAME"], "-c",
-             f"DELETE FROM amdadb.epn_core WHERE granule_uid = '{uid}'"], user="postgres")
+             f"DELETE FROM amdadb.granules WHERE granule_uid = '{uid}'"], user="postgres")
         for path in inputs.iterdir():
             path.unlink()
         inputs.rmdir()
