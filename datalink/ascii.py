@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 
 from . import epochs
-from .textformat import join_rows, number_texts, spaced
+from .textformat import join_lines, number_texts, row_texts
 
 MEDIA_TYPE = "text/plain"
 
@@ -68,11 +68,10 @@ def ascii_stream(slice_):
     """Yield the bytes of the ASCII table of ``slice_``: the header, then one piece per chunk of records."""
     yield ("\n".join(header_lines(slice_)) + "\n").encode("utf-8")
     digits = epochs.ISO_DIGITS[slice_.epoch_type]
+    last = len(slice_.parameters) - 1
     for chunk in slice_.chunks():
         count = chunk.epochs.shape[0]
-        times = epochs.iso_bytes(epochs.to_datetime64(chunk.epochs, slice_.epoch_type), digits)
-        parts = [times]
-        for parameter in slice_.parameters:
-            parts.append(spaced(number_texts(chunk.values[parameter.name].reshape(count, -1))))
-        parts.append(b"\n")
-        yield join_rows(parts)
+        times = epochs.iso_bytes(epochs.to_datetime64(chunk.epochs, slice_.epoch_type), digits).tolist()
+        columns = [times] + [row_texts(chunk.values[parameter.name].reshape(count, -1), b"\n" if i == last else b"")
+                             for i, parameter in enumerate(slice_.parameters)]
+        yield join_lines(columns)

@@ -2,14 +2,16 @@
 
 Values are turned into fixed-width byte strings by numpy and rows are
 assembled in one buffer whose NUL padding is then removed, so that text
-output needs no Python loop over rows.
+output needs no Python loop over rows.  :func:`row_texts` gives the same
+texts faster, through orjson's shortest round-trip formatting.
 """
 
 import numpy as np
+import orjson
 
 # Width of the text of one value of each numpy kind/size (shortest round-trip repr).
 _WIDTHS = {
-    ("f", 4): 16, ("f", 8): 25, ("i", 1): 4, ("i", 2): 6, ("i", 4): 11, ("i", 8): 20,
+    ("f", 4): 20, ("f", 8): 25, ("i", 1): 4, ("i", 2): 6, ("i", 4): 11, ("i", 8): 20,
     ("u", 1): 3, ("u", 2): 5, ("u", 4): 10, ("u", 8): 20,
 }
 
@@ -64,3 +66,45 @@ def spaced(texts):
     out[..., 0] = ord(" ")
     out[..., 1:] = texts.view(np.uint8).reshape(texts.shape + (width,))
     return out.view(f"S{width + 1}").reshape(texts.shape)
+
+
+# Magnitudes of the floats whose orjson text is numpy's (both positional, integers
+# ending in ".0"); zero too.  Other floats take numpy's route.
+_ORJSON_FLOATS = (2e-4, 1e12)
+_ORJSON_DTYPES = ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8")
+
+
+def row_texts(values, end=b""):
+    """Return the texts of the rows of the 2-D numeric array ``values``: a list of bytes.
+
+    Each row is its values, each preceded by a space and written as by
+    :func:`number_texts`, then ``end``.
+    """
+    values = np.asarray(values)
+    if values.dtype.str[1:] not in _ORJSON_DTYPES or values.shape[0] == 0:
+        return _numpy_rows(values, end)
+    values = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
+    text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)
+    rows = (b" " + text[2:-2] + end).replace(b",", b" ").replace(b"] [", end + b"] [ ").split(b"] [")
+    if values.dtype.kind == "f":
+        low, high = _ORJSON_FLOATS
+        with np.errstate(invalid="ignore"):
+            magnitude = np.abs(values)
+            other = ~((magnitude >= low) & (magnitude < high)) & (values != 0)
+        redo = np.flatnonzero(other.any(axis=1))
+        for index, row in zip(redo.tolist(), _numpy_rows(values[redo], end)):
+            rows[index] = row
+    return rows
+
+
+def _numpy_rows(values, end):
+    return [b" " + b" ".join(row) + end for row in number_texts(values).tolist()]
+
+
+def join_lines(columns):
+    """Return the concatenation, line by line, of ``columns`` (lists of bytes, one item per line)."""
+    width = len(columns)
+    pieces = [b""] * (width * len(columns[0]))
+    for index, column in enumerate(columns):
+        pieces[index::width] = column
+    return b"".join(pieces)
