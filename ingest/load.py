@@ -47,12 +47,13 @@ INDEXES = (
 )
 
 #: Indexes of amdadb's granules table: a granule by uid, a dataset's granules
-#: in time order (the join from datasets), and time overlaps (time_min <= t1
-#: AND time_max >= t0) on two columns at once (GiST, from btree_gist).  The
-#: datasets table, a few thousand rows, is read whole.
+#: in time order (the join from datasets; time_max is there so that an
+#: overlap's second bound is checked in the index), and time overlaps
+#: (time_min <= t1 AND time_max >= t0) on two columns at once (GiST, from
+#: btree_gist).  The datasets table, a few thousand rows, is read whole.
 GRANULE_INDEXES = (
     ("granule_uid", ("granule_uid",), True, "btree"),
-    ("granule_gid_time_min", ("granule_gid", "time_min"), False, "btree"),
+    ("granule_gid_time", ("granule_gid", "time_min", "time_max"), False, "btree"),
     ("time_min_time_max", ("time_min", "time_max"), False, "gist"),
 )
 DATASET_INDEXES = (("granule_gid", ("granule_gid",), True, "btree"),)

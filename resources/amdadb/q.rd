@@ -82,8 +82,9 @@
     <column original="epn_core.access_format"/>
     <column original="epn_core.access_estsize"/>
     <column original="epn_core.file_name"/>
-    <!-- a dataset's granules in time order; time overlaps, both bounds at once -->
-    <index columns="granule_gid, time_min"/>
+    <!-- a dataset's granules in time order, time_max checked in the index;
+      time overlaps, both bounds at once -->
+    <index columns="granule_gid, time_min, time_max"/>
     <index columns="time_min, time_max" method="GIST"/>
     <script type="preIndex" lang="SQL" name="GiST operator classes of doubles">
       CREATE EXTENSION IF NOT EXISTS btree_gist

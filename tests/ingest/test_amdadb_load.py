@@ -77,7 +77,7 @@ def test_full_load_swaps_in_complete_tables(db):
     indexed = {r[0] for r in query(db, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s",
                                    (SCHEMA,))}
     for table, method, columns in [("granules", "btree", "granule_uid"),
-                                   ("granules", "btree", "granule_gid, time_min"),
+                                   ("granules", "btree", "granule_gid, time_min, time_max"),
                                    ("granules", "gist", "time_min, time_max"),
                                    ("datasets", "btree", "granule_gid")]:
         assert any(f" ON {SCHEMA}.{table} USING {method} ({columns})" in d for d in indexed), columns
