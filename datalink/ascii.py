@@ -14,6 +14,8 @@ from . import epochs
 from .textformat import join_lines, number_texts, row_texts
 
 MEDIA_TYPE = "text/plain"
+# Lines formatted at a time: a few MB of text.
+LINES = 32768
 
 
 def _component_names(parameter):
@@ -71,7 +73,10 @@ def ascii_stream(slice_):
     last = len(slice_.parameters) - 1
     for chunk in slice_.chunks():
         count = chunk.epochs.shape[0]
-        times = epochs.iso_bytes(epochs.to_datetime64(chunk.epochs, slice_.epoch_type), digits).tolist()
-        columns = [times] + [row_texts(chunk.values[parameter.name].reshape(count, -1), b"\n" if i == last else b"")
-                             for i, parameter in enumerate(slice_.parameters)]
-        yield join_lines(columns)
+        times = epochs.to_datetime64(chunk.epochs, slice_.epoch_type)
+        values = [chunk.values[parameter.name].reshape(count, -1) for parameter in slice_.parameters]
+        for begin in range(0, count, LINES):
+            lines = slice(begin, begin + LINES)
+            columns = [epochs.iso_bytes(times[lines], digits).tolist()]
+            columns += [row_texts(v[lines], b"\n" if i == last else b"") for i, v in enumerate(values)]
+            yield join_lines(columns)
