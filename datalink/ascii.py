@@ -67,7 +67,7 @@ def header_lines(slice_):
 
 
 def ascii_stream(slice_):
-    """Yield the bytes of the ASCII table of ``slice_``: the header, then one piece per chunk of records."""
+    """Yield the bytes of the ASCII table of ``slice_``: the header, then one piece per :data:`LINES` records."""
     yield ("\n".join(header_lines(slice_)) + "\n").encode("utf-8")
     digits = epochs.ISO_DIGITS[slice_.epoch_type]
     last = len(slice_.parameters) - 1
@@ -78,5 +78,6 @@ def ascii_stream(slice_):
         for begin in range(0, count, LINES):
             lines = slice(begin, begin + LINES)
             columns = [epochs.iso_bytes(times[lines], digits).tolist()]
-            columns += [row_texts(v[lines], b"\n" if i == last else b"") for i, v in enumerate(values)]
+            columns += ([row_texts(v[lines], b"\n" if i == last else b"") for i, v in enumerate(values)]
+                        or [[b"\n"] * len(columns[0])])
             yield join_lines(columns)
