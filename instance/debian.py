@@ -14,8 +14,9 @@ BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts",
     "starlink-cdf-java", "procps"]
 DACHS_PACKAGE = "gavodachs2-server"
 # What the tests need besides: Debian roots for `make serve` on Debian 13 and
-# for the ansible deployment check, each in its own network namespace.
-TEST_PACKAGES = ["debootstrap", "iproute2"]
+# for the ansible deployment check, each in its own network namespace; a JDK
+# for the launcher that runs STILTS's DataLink validator with the vocabulary.
+TEST_PACKAGES = ["debootstrap", "iproute2", "default-jdk-headless"]
 
 _updated = False
 
