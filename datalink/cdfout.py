@@ -157,10 +157,10 @@ def _record_range(file, slice_, name, ranges):
 
 
 def _blocks(file, name, first, stop):
-    """Yield the records [first, stop) of variable ``name`` in blocks of about :data:`BLOCK_BYTES` x 4."""
+    """Yield the records [first, stop) of variable ``name`` in blocks of about :data:`BLOCK_BYTES`."""
     size = np.dtype(np.complex128 if file.data_type(name) == "CDF_EPOCH16" else np.float64).itemsize
     per_record = max(1, int(np.prod(file.shape(name) or (1,))) * size)
-    step = max(1, 4 * BLOCK_BYTES // per_record)
+    step = max(1, BLOCK_BYTES // per_record)
     for begin in range(first, stop, step):
         yield file.read(name, begin, min(begin + step, stop) - 1)
 
