@@ -74,14 +74,16 @@
     to day) and one per dataset (everything else, and the pieces from which
     the views complete obs_id, datalink_url and thumbnail_url). -->
   <table id="granules" onDisk="True" primary="granule_uid">
-    <column original="epn_core.granule_uid"/>
-    <column original="epn_core.granule_gid"/>
-    <column original="epn_core.time_min"/>
-    <column original="epn_core.time_max"/>
-    <column original="epn_core.access_url"/>
-    <column original="epn_core.access_format"/>
-    <column original="epn_core.access_estsize"/>
-    <column original="epn_core.file_name"/>
+    <LOOP>
+      <codeItems>
+        from ingest.amdadb import GRANULE_COLUMNS
+        for name in GRANULE_COLUMNS:
+          yield {"name": name}
+      </codeItems>
+      <events>
+        <column original="epn_core.\name"/>
+      </events>
+    </LOOP>
     <!-- a dataset's granules in time order, time_max checked in the index;
       time overlaps, both bounds at once -->
     <index columns="granule_gid, time_min, time_max"/>
@@ -94,11 +96,10 @@
   <table id="datasets" onDisk="True" primary="granule_gid">
     <LOOP>
       <codeItems>
-        computed = {"granule_uid", "obs_id", "time_min", "time_max", "access_url",
-          "access_format", "access_estsize", "file_name", "datalink_url", "thumbnail_url"}
-        for column in context.getById("epn_core"):
-          if column.name not in computed:
-            yield {"name": column.name}
+        from ingest.amdadb import DATASET_COLUMNS, DATASET_EXTRAS
+        for name in DATASET_COLUMNS:
+          if name not in DATASET_EXTRAS:
+            yield {"name": name}
       </codeItems>
       <events>
         <column original="epn_core.\name"/>
