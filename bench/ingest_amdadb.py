@@ -15,7 +15,9 @@ In one run on this machine:
   on the 2.5 M-row table through TAP sync, against the server's floor
   (``SELECT TOP 1 * FROM tap_schema.tables``), alone and with 8 concurrent
   clients (target: medians within 2x the floor), with the time DaCHS's ADQL
-  parser alone takes on each query text.
+  parser alone takes on each query text.  Floor and queries alternate: each
+  round sends the floor by every client at once, then each query by every
+  client, so that both share whatever else the machine does during the run.
 
 The published tables hold the 2.5 M granules during the run; the bundled
 sample is loaded back at the end.  Needs the running instance (``make serve``).
@@ -212,10 +214,11 @@ def tap_sync(server, query):
     return elapsed, None
 
 
-def latencies(server, queries, repeats, clients, errors):
-    """Return {name: [seconds]} of the successful runs of each query, ``repeats`` times by
-    each of ``clients`` clients; failed runs are counted in ``errors`` {message: count}."""
-    jobs = [(name, sql) for name, sql in queries.items() for _ in range(repeats)] * clients
+def latencies(server, queries, clients, errors):
+    """Return {name: [seconds]} of the successful runs of each query, run once by each of
+    ``clients`` clients at the same time; failed runs are counted in ``errors``
+    {message: count}."""
+    jobs = [(name, sql) for _ in range(clients) for name, sql in queries.items()]
     results = {name: [] for name in queries}
     with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
         for name, (seconds, error) in zip([j[0] for j in jobs],
@@ -250,7 +253,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dachs-rows", type=int, default=50000,
                         help="granules imported through the DaCHS rowmaker (default 50000)")
-    parser.add_argument("--repeats", type=int, default=15, help="runs of each query per client")
+    parser.add_argument("--repeats", type=int, default=30, help="rounds of the queries (runs of each query per client)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     settings = project_settings.load()
@@ -296,9 +299,17 @@ def measure(args, server, figures):
         print(f"== TAP sync latency, {clients} client{'s' if clients > 1 else ''}, "
               f"{args.repeats} runs of each query per client")
         errors = {}
-        floor = latencies(server, {"floor": FLOOR}, args.repeats, clients, errors)["floor"]
+        floor, measured = [], {name: [] for name in QUERIES}
+        for round_ in range(args.repeats + 1):
+            floor_runs = latencies(server, {"floor": FLOOR}, clients, errors)["floor"]
+            query_runs = latencies(server, QUERIES, clients, errors)
+            if round_ == 0:
+                errors.clear()  # the first round warms the caches up
+                continue
+            floor += floor_runs
+            for name, values in query_runs.items():
+                measured[name] += values
         floor_median = statistics.median(floor)
-        measured = latencies(server, QUERIES, args.repeats, clients, errors)
         parse = {name: parse_ms(sql) for name, sql in {"floor": FLOOR, **QUERIES}.items()}
         rows = {"floor": {"median_ms": round(floor_median * 1000, 1),
                           "p95_ms": round(percentile(floor, 0.95) * 1000, 1),

@@ -47,36 +47,56 @@ def ensure_running(major, cluster=CLUSTER):
         action = "restart"
     if action:
         say(f"{action}ing PostgreSQL {major}/{cluster}")
-        result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, action],
-            check=False)
-        if result.returncode != 0:
-            raise BringUpError(f"PostgreSQL {major}/{cluster} won't {action}: read"
-                f" {logfile or '/var/log/postgresql/'}, fix the cause, then run"
-                " `make serve` again")
+        _control(major, cluster, action, logfile)
     return port
 
 
-def psql(sql, database="postgres", check=True):
-    """Runs sql as the postgres superuser; returns the CompletedProcess (text output)."""
-    return run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql],
-        user="postgres", capture=True, check=check)
+def _control(major, cluster, action, logfile):
+    """Starts or restarts the cluster; a failure names its log."""
+    result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, action],
+        check=False)
+    if result.returncode != 0:
+        raise BringUpError(f"PostgreSQL {major}/{cluster} won't {action}: read"
+            f" {logfile or '/var/log/postgresql/'}, fix the cause, then run"
+            " `make serve` again")
 
 
-#: Planner settings of the cluster: the tables are read from memory or SSD,
-#: where an index page costs about what a sequential one does (the ansible
-#: role cdpp_postgresql writes the same, with memory settings for the host).
-SETTINGS = "random_page_cost = 1.1\n"
+def psql(sql, database="postgres", check=True, port=None):
+    """Runs sql as the postgres superuser (on the cluster of ``port``, the
+    default one if None); returns the CompletedProcess (text output)."""
+    where = ["-p", str(port)] if port else []
+    return run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", *where, "-d", database,
+                "-c", sql], user="postgres", capture=True, check=check)
+
+
+#: Settings of the cluster. Planner: the tables are read from memory or SSD,
+#: where an index page costs about what a sequential one does. Libraries: the
+#: postmaster loads pg_sphere and btree_gist once for all backends; DaCHS opens
+#: a backend for every TAP query, which otherwise loads pg_sphere (about 2.5 ms)
+#: to output the EPN-TAP s_region column. The ansible role cdpp_postgresql
+#: writes the same, with memory settings for the host.
+SETTINGS = ("random_page_cost = 1.1\n"
+            "shared_preload_libraries = 'pg_sphere, btree_gist'\n")
+
+
+SETTINGS_PATH = "/etc/postgresql/{major}/{cluster}/conf.d/cdpp-epntap.conf"
 
 
 def ensure_settings(major, cluster=CLUSTER):
-    """Writes SETTINGS to the cluster's conf.d and reloads it if they changed;
-    returns True if it did."""
-    path = Path(f"/etc/postgresql/{major}/{cluster}/conf.d/cdpp-epntap.conf")
+    """Writes SETTINGS to the cluster's conf.d and applies them if they changed
+    (a reload, or a restart for the libraries); returns True if it did."""
+    path = Path(SETTINGS_PATH.format(major=major, cluster=cluster))
     text = "# Written by `make serve` (instance/postgres.py).\n" + SETTINGS
     if path.exists() and path.read_text() == text:
         return False
-    say(f"setting {SETTINGS.strip()} on PostgreSQL {major}/{cluster}")
+    say(f"setting {'; '.join(SETTINGS.strip().splitlines())} on PostgreSQL {major}/{cluster}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, "reload"])
+    port, _, _, logfile = clusters()[(major, cluster)]
+    pending = psql("SELECT count(*) FROM pg_settings WHERE pending_restart",
+                   port=port).stdout.strip()
+    if pending != "0":
+        say(f"restarting PostgreSQL {major}/{cluster} to load its libraries")
+        _control(major, cluster, "restart", logfile)
     return True
