@@ -3,9 +3,11 @@ its web server (``dachs serve start``).
 
 Two seconds after the server starts, once DaCHS has loaded the RDs of
 ``[web]preloadRDs`` (gavo.rc), the objects alive then (modules, RDs, caches:
-about 180,000) are taken out of the passes of Python's cyclic garbage
+about 170,000) are taken out of the passes of Python's cyclic garbage
 collector (``gc.freeze``).  A full pass over them takes about 150 ms; it fell
-on about one TAP request in twenty, whose latency it tripled.
+on about one TAP request in twenty, whose latency it tripled.  Every hour they
+are put back for one full pass and frozen again, so that RDs DaCHS dropped
+since (after a ``dachs imp``, say) are freed and those it loaded are frozen.
 """
 
 import gc
@@ -15,20 +17,28 @@ import sys
 #: Seconds after the server's reactor starts; DaCHS loads [web]preloadRDs one
 #: second after that, in the same thread.
 FREEZE_AFTER = 2
+#: Seconds between two passes over all objects.
+REFREEZE_EVERY = 3600
 
 
 def freeze():
-    """Collect what is garbage now, then leave every object still alive out of the
-    collector's passes; log how many."""
+    """Put frozen objects back, collect what is garbage, then leave every object
+    still alive out of the collector's passes; log how many."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     print(f"dachs serve (pid {os.getpid()}): {gc.get_freeze_count()} objects left out of"
           " the garbage collector's passes", flush=True)
 
 
+def _schedule_freezes():
+    from twisted.internet import task
+    task.LoopingCall(freeze).start(REFREEZE_EVERY, now=True)
+
+
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
         from twisted.internet import reactor
-        reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, freeze)
+        reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, _schedule_freezes)
     return cli.main()
