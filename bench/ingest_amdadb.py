@@ -16,9 +16,10 @@ In one run on this machine:
   (``SELECT TOP 1 * FROM tap_schema.tables``), alone and with 8 concurrent
   clients (target: medians within 2x the floor), with the time DaCHS's ADQL
   parser alone takes on each query text and the time the database takes for
-  the SQL DaCHS sends for it, on a new connection as each TAP request does.  Floor and queries alternate: each
-  round sends the floor by every client at once, then each query by every
-  client, so that both share whatever else the machine does during the run.
+  the SQL DaCHS sends for it, on a new connection as each TAP request does.
+  Floor and queries alternate: each round sends the floor by every client at
+  once, then each query by every client, so that both share whatever else the
+  machine does during the run.
 
 The published tables hold the 2.5 M granules during the run; the bundled
 sample is loaded back at the end.  Needs the running instance (``make serve``).
@@ -278,7 +279,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dachs-rows", type=int, default=50000,
                         help="granules imported through the DaCHS rowmaker (default 50000)")
-    parser.add_argument("--repeats", type=int, default=30, help="rounds of the queries (runs of each query per client)")
+    parser.add_argument("--repeats", type=int, default=30,
+                        help="rounds of the queries, each query run once by each client"
+                             " per round (default 30)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     settings = project_settings.load()
