@@ -1,9 +1,9 @@
 """The venv's ``dachs`` command: DaCHS's own command line, with one addition to
 its web server (``dachs serve start``).
 
-Two seconds after the server starts, once DaCHS has loaded the RDs of
-``[web]preloadRDs`` (gavo.rc), the objects alive then (modules, RDs, caches:
-about 170,000) are taken out of the passes of Python's cyclic garbage
+Thirty seconds after the server starts, once DaCHS has loaded the RDs of its
+published services (``[web]preloadPublishedRDs``, gavo.rc), the objects alive
+then (modules, RDs, caches: about 170,000) are taken out of the passes of Python's cyclic garbage
 collector (``gc.freeze``).  A full pass over them takes about 150 ms; it fell
 on about one TAP request in twenty, whose latency it tripled.  Every hour they
 are put back for one full pass and frozen again, so that RDs DaCHS dropped
@@ -14,9 +14,9 @@ import gc
 import os
 import sys
 
-#: Seconds after the server's reactor starts; DaCHS loads [web]preloadRDs one
-#: second after that, in the same thread.
-FREEZE_AFTER = 2
+#: Seconds after the server's reactor starts; DaCHS starts loading the RDs of
+#: published services one second after that, in a thread, and takes a few.
+FREEZE_AFTER = 30
 #: Seconds between two passes over all objects.
 REFREEZE_EVERY = 3600
 

@@ -52,7 +52,7 @@ def ensure_running(major, cluster=CLUSTER):
 
 
 def _control(major, cluster, action, logfile):
-    """Starts or restarts the cluster; a failure names its log."""
+    """Starts, restarts or reloads the cluster; a failure names its log."""
     result = run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, action],
         check=False)
     if result.returncode != 0:
@@ -77,8 +77,6 @@ def psql(sql, database="postgres", check=True, port=None):
 #: writes the same, with memory settings for the host.
 SETTINGS = ("random_page_cost = 1.1\n"
             "shared_preload_libraries = 'pg_sphere, btree_gist'\n")
-
-
 SETTINGS_PATH = "/etc/postgresql/{major}/{cluster}/conf.d/cdpp-epntap.conf"
 
 
@@ -92,8 +90,8 @@ def ensure_settings(major, cluster=CLUSTER):
     say(f"setting {'; '.join(SETTINGS.strip().splitlines())} on PostgreSQL {major}/{cluster}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    run(["pg_ctlcluster", "--skip-systemctl-redirect", major, cluster, "reload"])
     port, _, _, logfile = clusters()[(major, cluster)]
+    _control(major, cluster, "reload", logfile)
     pending = psql("SELECT count(*) FROM pg_settings WHERE pending_restart",
                    port=port).stdout.strip()
     if pending != "0":

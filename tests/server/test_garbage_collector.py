@@ -20,7 +20,7 @@ def frozen_count(settings, pid):
 def test_running_server_froze_its_startup_objects(server, settings):
     pid = server_mod.pid(settings)
     assert pid, "no server started by make serve"
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while frozen_count(settings, pid) is None and time.time() < deadline:
         time.sleep(1)
     count = frozen_count(settings, pid)
