@@ -23,6 +23,13 @@ VOCABULARY_SEEDS = {
     "http://www.ivoa.net/rdf/product-type": "vocabularies/product-type.json",
     "http://www.ivoa.net/rdf/voresource/content_level": "vocabularies/content-level.json",
 }
+# The caches of the libraries DaCHS loads, under its cache directory (DaCHS
+# points XDG_CACHE_HOME there).  Made here as directories of the group gavo so
+# that the server (user gavo) and the commands run as root share them: left to
+# the libraries, the first command run as root makes them root's (astropy's a
+# link into root's home), and the server falls back to a new temporary
+# directory at each start (matplotlib) or fails to find any (astropy).
+LIBRARY_CACHES = ("astropy", "matplotlib")
 
 
 def template_values(settings):
@@ -65,11 +72,33 @@ def _write_if_changed(path, text, group=None):
     return True
 
 
+def ensure_library_caches(root):
+    """Makes root/cache/<library> of each of LIBRARY_CACHES a directory of the group
+    gavo that the group can write (a link there is replaced); returns True if any
+    was made or corrected."""
+    gid = grp.getgrnam("gavo").gr_gid
+    changed = False
+    for name in LIBRARY_CACHES:
+        path = Path(root) / "cache" / name
+        if path.is_symlink():
+            path.unlink()
+        if not path.is_dir():
+            path.mkdir(parents=True)
+            changed = True
+        info = path.stat()
+        if info.st_gid != gid or info.st_mode & 0o7777 != 0o2775:
+            os.chown(path, -1, gid)
+            path.chmod(0o2775)
+            changed = True
+    return changed
+
+
 def configure(settings):
-    """Writes gavo.rc, defaultmeta.txt and the vocabulary seeds; returns True if
-    any of them changed."""
+    """Writes gavo.rc, defaultmeta.txt and the vocabulary seeds, and makes the
+    library caches; returns True if any of them changed."""
     root = Path(settings["CDPP_GAVO_ROOT"])
-    changed = _write_if_changed(settings["CDPP_GAVO_SETTINGS"], render("gavo.rc", settings))
+    changed = ensure_library_caches(root)
+    changed |= _write_if_changed(settings["CDPP_GAVO_SETTINGS"], render("gavo.rc", settings))
     changed |= _write_if_changed(root / "etc" / "defaultmeta.txt",
         render("defaultmeta.txt", settings), group="gavo")
     from gavo import utils
