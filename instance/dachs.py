@@ -49,8 +49,12 @@ def render(template, settings):
 
 def dachs_env(settings):
     """Returns the environment variables DaCHS commands need: its settings
-    file, and the project's settings for the code the RDs run."""
-    return dict(settings, GAVOSETTINGS=settings["CDPP_GAVO_SETTINGS"])
+    file, the project's settings for the code the RDs run, and a PATH that finds
+    the venv's ``dachs`` and ``gavo`` first (DaCHS's server runs ``gavo taprun``
+    for asynchronous TAP jobs)."""
+    path = os.environ.get("PATH", os.defpath)
+    return dict(settings, GAVOSETTINGS=settings["CDPP_GAVO_SETTINGS"],
+                PATH=f"{Path(settings['CDPP_VENV']) / 'bin'}{os.pathsep}{path}")
 
 
 def dachs(settings, *args, check=True, capture=False):

@@ -1,5 +1,10 @@
-"""The venv's ``dachs`` command: DaCHS's own command line, with one addition to
-its web server (``dachs serve start``).
+"""The venv's ``dachs`` and ``gavo`` commands: DaCHS's own command line (under both
+its names), with one addition to its web server (``dachs serve start``).
+
+The server runs ``gavo taprun`` for each asynchronous TAP job, found on its
+PATH: the venv's bin directory comes first there (instance.dachs.dachs_env), so
+that the job loads the RDs with the venv's Python, which imports the project's
+packages.
 
 Thirty seconds after the server starts, once DaCHS has loaded the RDs of its
 published services (``[web]preloadPublishedRDs``, gavo.rc), the objects alive

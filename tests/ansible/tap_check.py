@@ -1,8 +1,9 @@
 """Queries a deployed CDPP EPN-TAP server with pyvo: `python tap_check.py TAPURL...`.
 
 For every TAP URL given, each service's epn_core table must hold granules whose
-mandatory EPN-TAP columns are filled.  Exits non-zero, naming the URL and the
-service, at the first failure.
+mandatory EPN-TAP columns are filled, read through TAP sync (the count) and
+async (the rows, as TOPCAT asks by default).  Exits non-zero, naming the URL and
+the service, at the first failure.
 """
 
 import sys
@@ -22,7 +23,7 @@ def check(url):
         count = int(tap.run_sync(f"SELECT COUNT(*) AS n FROM {service}.epn_core")
             .to_table()["n"][0])
         assert count > 0, f"{url}: {service}.epn_core is empty"
-        rows = tap.run_sync(
+        rows = tap.run_async(
             f"SELECT TOP 5 {', '.join(MANDATORY)} FROM {service}.epn_core").to_table()
         for column in MANDATORY:
             values = rows[column]

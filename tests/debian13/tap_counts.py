@@ -1,5 +1,7 @@
 """Prints, as JSON, the number of rows of each epn_core table that a TAP
-service lists in its TAP_SCHEMA: `python tap_counts.py <TAP URL>`.
+service lists in its TAP_SCHEMA: `python tap_counts.py <TAP URL>`.  The list
+comes through TAP sync, the counts through async jobs (which DaCHS runs in
+processes of their own).
 
 Run with the venv's Python inside the Debian 13 root (it needs pyvo)."""
 
@@ -14,7 +16,7 @@ def epn_core_counts(url):
     tap = pyvo.dal.TAPService(url)
     names = [row["table_name"] for row in tap.run_sync(
         "SELECT table_name FROM tap_schema.tables WHERE table_name LIKE '%.epn_core'")]
-    return {name: int(tap.run_sync(f"SELECT COUNT(*) AS n FROM {name}")[0]["n"])
+    return {name: int(tap.run_async(f"SELECT COUNT(*) AS n FROM {name}")[0]["n"])
         for name in names}
 
 

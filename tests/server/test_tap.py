@@ -35,6 +35,18 @@ def test_granules_have_their_mandatory_values(tap, service):
     assert counts["titled"][0] == counts["n"][0]
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_async_query_as_topcat_sends_it(tap, service):
+    # DaCHS runs each asynchronous job in a process of its own (`gavo taprun`),
+    # which loads the service's RD again.
+    sync = tap.run_sync(f"SELECT TOP 3 granule_uid FROM {service}.epn_core"
+        " ORDER BY granule_uid").to_table()
+    job = tap.run_async(f"SELECT TOP 3 granule_uid FROM {service}.epn_core"
+        " ORDER BY granule_uid").to_table()
+    assert len(job) == 3
+    assert list(job["granule_uid"]) == list(sync["granule_uid"])
+
+
 def test_times_are_julian_days_with_min_before_max(tap):
     bad = tap.search("SELECT COUNT(*) AS n FROM amdadb.epn_core WHERE time_min > time_max"
         " OR time_min < 2378496.5 OR time_max > 2488069.5").to_table()
