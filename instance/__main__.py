@@ -51,11 +51,13 @@ def instance_stage(settings, restart):
     os.makedirs(settings["CDPP_STATE_DIR"], exist_ok=True)
     restart |= dachs_cache.ensure_correct()
     restart |= dachs.configure(settings)
+    examples = dachs.write_userconfig(settings)
+    restart |= examples
     code = venv.source_digest()
     for service in dachs.SERVICES:
         restart |= dachs.sync_service(settings, service)
         restart |= dachs.import_service(settings, service, code)
-    dachs.publish_system(settings)
+    dachs.publish_system(settings, again=examples)
     running = server.pid(settings)
     if running and restart:
         say("restarting DaCHS for the new configuration")

@@ -114,6 +114,13 @@ def configure(settings):
     return changed
 
 
+def write_userconfig(settings):
+    """Writes the site's userconfig.rd (the TAP examples) into DaCHS's etc
+    directory; returns True if it changed."""
+    return _write_if_changed(Path(settings["CDPP_GAVO_ROOT"]) / "etc" / "userconfig.rd",
+        (TEMPLATES / "userconfig.rd").read_text(encoding="utf-8"), group="gavo")
+
+
 def _tree_digest(directory):
     """Returns a digest of the names and contents of the files under directory."""
     digest = hashlib.sha256()
@@ -213,15 +220,16 @@ def system_ivoids(settings):
         f"ivo://{authority}/tap"}
 
 
-def publish_system(settings):
+def publish_system(settings, again=False):
     """Publishes the authority and registry records (//services) and the TAP
-    service (//tap) unless they are published under the configured authority;
-    returns True if it published them."""
+    service (//tap) unless they are published under the configured authority
+    and ``again`` is false (the TAP record changed: its examples); returns True
+    if it published them."""
     result = run(["psql", "-X", "-At", "-d", settings["CDPP_DB_NAME"], "-c",
         "SELECT ivoid FROM dc.resources WHERE NOT deleted"
         " AND sourcerd IN ('__system__/services', '__system__/tap')"],
         user="postgres", capture=True, check=False)
-    if system_ivoids(settings) <= set(result.stdout.split()):
+    if not again and system_ivoids(settings) <= set(result.stdout.split()):
         return False
     say("publishing the registry, the authority and the TAP service")
     try:

@@ -2,13 +2,15 @@
 
 For every TAP URL given, each service's epn_core table must hold granules whose
 mandatory EPN-TAP columns are filled, read through TAP sync (the count) and
-async (the rows, as TOPCAT asks by default).  Exits non-zero, naming the URL and
-the service, at the first failure.
+async (the rows, as TOPCAT asks by default), and the service must give its
+examples document.  Exits non-zero, naming the URL and the service, at the first
+failure.
 """
 
 import sys
 
 import pyvo
+import requests
 
 SERVICES = ("amdadb", "illu67p", "transplanet")
 MANDATORY = ("granule_uid", "granule_gid", "obs_id", "dataproduct_type", "target_name")
@@ -30,6 +32,9 @@ def check(url):
             assert not getattr(values, "mask", [False]).any() and all(
                 str(v).strip() for v in values), f"{url}: {service}.{column} has empty values"
         counts.append((service, count))
+    examples = requests.get(f"{url}/examples", timeout=60)
+    assert examples.status_code == 200 and 'property="query"' in examples.text, \
+        f"{url}/examples: no examples document (HTTP {examples.status_code})"
     return counts
 
 
@@ -37,7 +42,8 @@ def main(urls):
     for url in urls:
         try:
             counts = check(url)
-        except (AssertionError, pyvo.dal.DALServiceError, pyvo.dal.DALQueryError) as error:
+        except (AssertionError, pyvo.dal.DALServiceError, pyvo.dal.DALQueryError,
+                requests.RequestException) as error:
             print(f"TAP check failed: {error}", file=sys.stderr)
             return 1
         print(f"{url}: " + ", ".join(f"{service} {count} granules" for service, count in counts))

@@ -5,9 +5,10 @@ import subprocess
 from datetime import date
 
 import pytest
+import requests
 from astropy.time import Time
 
-from instance.dachs import SERVICES
+from instance.dachs import SERVICES, TEMPLATES
 
 pytestmark = pytest.mark.integration
 
@@ -79,13 +80,33 @@ def test_vespa_query_returns_the_granules_of_the_interval(tap):
         assert all(b - a == pytest.approx(1.0) for a, b in zip(days, days[1:]))
 
 
+def test_examples_are_declared_to_clients_and_to_the_registry(server, settings):
+    examples = "ivo://ivoa.net/std/DALI#examples"
+    capabilities = requests.get(f"{server}/tap/capabilities", timeout=30).text
+    record = requests.get(f"{server}/oai.xml", timeout=30, params={"verb": "GetRecord",
+        "metadataPrefix": "ivo_vor", "identifier": f"ivo://{settings['CDPP_AUTHORITY']}/tap"})
+    assert f'standardID="{examples}"' in capabilities
+    assert f'standardID="{examples}"' in record.text
+    page = requests.get(f"{server}/tap/examples", timeout=30)
+    assert page.status_code == 200
+    assert page.text.count('property="query"') == \
+        (TEMPLATES / "userconfig.rd").read_text().count('name="_example"')
+
+
 def test_taplint_reports_no_error(server):
+    # Every stage but ObsLocTAP's (LOC), which is for observation plans: uploads
+    # (UPL) and the examples document (EXA, each example run) included.
     result = subprocess.run(["stilts", "taplint", f"tapurl={server}/tap",
-        "stages=-LOC -EXA -UPL", "maxrepeat=3"], capture_output=True, text=True,
+        "stages=-LOC", "maxrepeat=3"], capture_output=True, text=True,
         stdin=subprocess.DEVNULL, timeout=900)
-    totals = re.search(r"Totals: Errors: (\d+); Warnings: (\d+)", result.stdout)
+    totals = re.search(r"Totals: Errors: (\d+); Warnings: (\d+); Infos: \d+;"
+        r" Summaries: \d+; Failures: (\d+)", result.stdout)
     assert totals, f"no Totals line in taplint output:\n{result.stdout[-3000:]}"
     warnings = [line for line in result.stdout.splitlines() if line.startswith("W-")]
     print("taplint warnings:\n" + "\n".join(warnings))
-    errors = [line for line in result.stdout.splitlines() if line.startswith("E-")]
-    assert int(totals.group(1)) == 0, "\n".join(errors)
+    problems = [line for line in result.stdout.splitlines() if line.startswith(("E-", "F-"))]
+    assert int(totals.group(1)) == 0 and int(totals.group(3)) == 0, "\n".join(problems)
+    examples = (TEMPLATES / "userconfig.rd").read_text().count('name="_example"')
+    assert f"Syntax validity success/attempt: {examples}/{examples}, Symbol validity" \
+        f" success/attempt: {examples}/{examples}, Execution success/attempt:" \
+        f" {examples}/{examples}" in result.stdout
