@@ -21,6 +21,7 @@ from pathlib import Path
 from gavo import base, rscdef, svcs, utils
 from gavo.protocols import datalink as dachs_datalink
 from gavo.svcs import streaming
+from twisted.web import http
 
 from ingest import links as granule_links
 
@@ -36,6 +37,9 @@ MS = base.makeStruct
 PREVIEW_FORMAT = "image/png"
 FORMAT_OPTIONS = formats.FORMAT_NAMES + (PREVIEW_FORMAT,)
 _JD_MJD = 2400000.5
+#: Seconds clients and proxies may keep a quick-look: it changes only with its file
+#: (Last-Modified), and the TLS proxy of a deployment caches it (X-Accel-Buffering).
+PREVIEW_MAX_AGE = 86400
 
 
 class GranuleDescriptor(dachs_datalink.DatalinkDescriptorMixin):
@@ -390,13 +394,20 @@ class StreamedResponse:
 
 
 class BytesResponse(StreamedResponse):
-    """A small document already in memory (a PNG quick-look)."""
+    """A small document already in memory (a PNG quick-look); with ``modified`` (the
+    time its source last changed), one that clients and proxies may keep."""
 
-    def __init__(self, media_type, file_name, data, disposition="inline"):
+    def __init__(self, media_type, file_name, data, disposition="inline", modified=None):
         super().__init__(media_type, file_name, [data])
-        self.disposition = disposition
+        self.disposition, self.modified = disposition, modified
 
     def render(self, request):
+        if self.modified is not None:
+            request.setHeader("cache-control", f"public, max-age={PREVIEW_MAX_AGE}")
+            request.setHeader("x-accel-buffering", "yes")
+            if request.setLastModified(self.modified) == http.CACHED:
+                request.finish()
+                return
         request.setHeader("content-type", self.type)
         request.setHeader("content-disposition", f'{self.disposition}; filename="{self.file_name}"')
         request.write(self.blocks[0])
@@ -419,7 +430,8 @@ def response(descriptor, args):
             if len(parameters) > 1:
                 raise BadParameter("PARAM", "a quick-look shows one parameter")
             png = preview_png(descriptor.path, parameters[0] if parameters else None)
-            return BytesResponse(PNG_MEDIA_TYPE, descriptor.path.stem + ".png", png)
+            return BytesResponse(PNG_MEDIA_TYPE, descriptor.path.stem + ".png", png,
+                                 modified=descriptor.path.stat().st_mtime)
         try:
             formats.parse_format(requested)
         except BadParameter:

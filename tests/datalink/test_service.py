@@ -1,7 +1,9 @@
 """The DataLink services through HTTP on the running instance: documents, links, slices, bad input."""
 
+import email.utils
 import io
 import json
+import math
 import subprocess
 import urllib.parse
 from pathlib import Path
@@ -110,6 +112,24 @@ def test_this_and_preview_links_deliver(document, granules):
         assert response.status_code == 200
         assert response.headers["content-type"] == "image/png"
         assert response.content[:8] == b"\x89PNG\r\n\x1a\n" and len(response.content) > 10000
+
+
+def test_quick_looks_may_be_kept_until_their_file_changes(granules, dlget, settings):
+    url = granules["file"]["thumbnail_url"]
+    first = _get(url)
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=86400"
+    served = next((Path(settings["CDPP_GAVO_ROOT"]) / "inputs" / "amdadb").rglob(
+        granules["file"]["file_name"]))
+    modified = email.utils.parsedate_to_datetime(first.headers["last-modified"]).timestamp()
+    assert modified == math.ceil(served.stat().st_mtime)
+    again = requests.get(url, timeout=120,
+                         headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert again.status_code == 304 and again.content == b""
+    # Slices are not kept.
+    with requests.get(dlget, params={"ID": _did(MMS_UID), "FORMAT": "ASCII"},
+                      timeout=120, stream=True) as cut:
+        assert cut.status_code == 200 and "cache-control" not in cut.headers
 
 
 def test_service_descriptor_declares_time_format_and_parameters(document, settings):
