@@ -249,49 +249,55 @@ def parse_ms(query, repeats=5):
     return statistics.median(times) * 1000
 
 
-def database_ms(query, repeats=5):
-    """Return the median time (ms) the database takes for ``query`` as DaCHS sends it: the
-    SQL DaCHS translates it to, declared as a cursor and fetched on a new connection of
-    DaCHS's TAP role (the connection itself not counted), the way each TAP request runs."""
+def _median_ms_on_new_connections(work, repeats):
+    """Return the median time (ms) of ``work(connection)``, each run on a new connection
+    of DaCHS's TAP role as each TAP request gets (the connection itself not counted),
+    the first run left out."""
     from gavo import api, base  # noqa: F401 (api sets DaCHS's caches up)
-    from gavo.protocols import adqlglue
 
-    sql = adqlglue.morphADQL(query, maxrec=1000)[0].replace("%%", "%")
     times = []
     for _ in range(repeats + 1):
         conn = base.getDBConnection("untrustedquery")
         try:
-            cur = conn.cursor()
             started = time.perf_counter()
-            cur.execute("SET cursor_tuple_fraction = 1")
-            cur.execute(f"DECLARE bench CURSOR FOR {sql}")
-            cur.execute("FETCH ALL FROM bench")
-            cur.fetchall()
+            work(conn)
             times.append(time.perf_counter() - started)
         finally:
             conn.close()
     return statistics.median(times[1:]) * 1000
+
+
+def database_ms(query, repeats=5):
+    """Return the median time (ms) the database takes for ``query`` as DaCHS sends it: the
+    SQL DaCHS translates it to, declared as a cursor and fetched on a new connection."""
+    from gavo import api  # noqa: F401 (api sets DaCHS's caches up)
+    from gavo.protocols import adqlglue
+
+    sql = adqlglue.morphADQL(query, maxrec=1000)[0].replace("%%", "%")
+
+    def fetch(conn):
+        cur = conn.cursor()
+        cur.execute("SET cursor_tuple_fraction = 1")
+        cur.execute(f"DECLARE bench CURSOR FOR {sql}")
+        cur.execute("FETCH ALL FROM bench")
+        cur.fetchall()
+
+    return _median_ms_on_new_connections(fetch, repeats)
 
 
 def in_dachs_ms(query, repeats=5):
     """Return the median time (ms) DaCHS takes for ``query`` in this process, from the ADQL
     text to the result VOTable (parse, metadata, database, VOTable writing) on a new
-    connection of its TAP role (the connection itself not counted): the TAP request
-    without its HTTP and UWS parts, which are the same for every query."""
-    from gavo import api, base, rsc  # noqa: F401 (api sets DaCHS's caches up)
+    connection: the TAP request without its HTTP and UWS parts, which are the same for
+    every query."""
+    from gavo import rsc
     from gavo.protocols import adqlglue, taprunner
 
-    times = []
-    for _ in range(repeats + 1):
-        conn = base.getDBConnection("untrustedquery")
-        try:
-            started = time.perf_counter()
-            table = adqlglue.runTAPQuery(query, 60, conn, [], 1000)
-            taprunner.writeResultTo("votable", rsc.wrapTable(table), io.BytesIO())
-            times.append(time.perf_counter() - started)
-        finally:
-            conn.close()
-    return statistics.median(times[1:]) * 1000
+    def answer(conn):
+        table = adqlglue.runTAPQuery(query, 60, conn, [], 1000)
+        taprunner.writeResultTo("votable", rsc.wrapTable(table), io.BytesIO())
+
+    return _median_ms_on_new_connections(answer, repeats)
 
 
 def percentile(values, share):
