@@ -191,6 +191,18 @@ def _copy_datasets(cur, schema, table, datasets):
           row_lines((d.dataset_row() for d in datasets), DATASET_COLUMNS))
 
 
+def _key_list(using):
+    """Return the key columns of an index definition's ``method (keys) [INCLUDE (...)]
+    [WITH (...)] [WHERE ...]`` as written: the text within its first parentheses."""
+    start = using.find("(")
+    depth = 0
+    for end in range(start, len(using)):
+        depth += {"(": 1, ")": -1}.get(using[end], 0)
+        if depth == 0:
+            return using[start + 1:end]
+    return using[start + 1:]
+
+
 def _index_statements(cur, schema, published, target, wanted=INDEXES):
     """Return CREATE INDEX statements for ``target``: those of ``published``, plus those of
     ``wanted`` (see INDEXES) missing there."""
@@ -202,8 +214,7 @@ def _index_statements(cur, schema, published, target, wanted=INDEXES):
             continue
         head, _, rest = definition.partition(" ON ")
         _, _, using = rest.partition(" USING ")
-        cols = using[using.find("(") + 1:using.rfind(")")]
-        covered.add(tuple(c.strip().strip('"') for c in cols.split(",")))
+        covered.add(tuple(c.strip().strip('"') for c in _key_list(using).split(",")))
         unique = "UNIQUE " if head.startswith("CREATE UNIQUE") else ""
         statements.append((name, f"CREATE {unique}INDEX {{name}} ON {_qualified(schema, target)}"
                                  f" USING {using}"))
@@ -371,21 +382,41 @@ def _parallel_copy(dsn, schema, table, parts, counter):
         raise LoadError(errors[0].strip())
 
 
+def _buffered_gist(cur):
+    """Return True if GiST indexes on float8 are better built with buffering: where
+    btree_gist's operator class cannot sort (before btree_gist 1.8), a buffered build of
+    the time index takes about a fifth less time than the default (2.5 M granules: 11 s
+    against 14 s); where it can, the default build sorts, which buffering would prevent."""
+    cur.execute("SELECT NOT EXISTS (SELECT FROM pg_amproc p"
+                " JOIN pg_opfamily f ON f.oid = p.amprocfamily"
+                " JOIN pg_am m ON m.oid = f.opfmethod"
+                " WHERE m.amname = 'gist' AND f.opfname = 'gist_float8_ops'"
+                " AND p.amprocnum = 11)")
+    return cur.fetchone()[0]
+
+
 def _build_indexes(dsn, statements, workers):
-    """Run the CREATE INDEX ``statements``, in their order, ``workers`` at a time, each
-    on a connection of its own."""
-    def run(statement):
+    """Run the CREATE INDEX ``statements`` ([(qualified name, statement)]), in their order,
+    ``workers`` at a time, each on a connection of its own.  GiST indexes are built with
+    buffering where that is faster (see _buffered_gist); the option is reset afterwards,
+    so that the definitions the next load copies carry no build option."""
+    def run(name, statement):
         conn = connect(dsn)
         try:
             with conn:
                 cur = conn.cursor()
                 cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                cur.execute(statement)
+                if " USING gist " in statement.lower() and " WITH (" not in statement.upper() \
+                        and _buffered_gist(cur):
+                    cur.execute(f"{statement} WITH (buffering = on)")
+                    cur.execute(f"ALTER INDEX {name} RESET (buffering)")
+                else:
+                    cur.execute(statement)
         finally:
             conn.close()
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(run, s) for s in statements]:
+        for future in [pool.submit(run, *s) for s in statements]:
             future.result()
 
 
@@ -568,10 +599,13 @@ def full_load(conn, datasets, schema="amdadb", counter=None, timings=None, dsn=N
             with conn:
                 _copy_datasets(conn.cursor(), schema, new[DATASETS], ordered)
             lap("copy")
-            _build_indexes(dsn, [statement.format(name=_ident(f"{new[table]}_{number}_idx"))
-                                 for table in (GRANULES, DATASETS)
-                                 for number, (_, statement) in enumerate(indexes[table])],
-                           workers)
+            statements = []
+            for table in (GRANULES, DATASETS):
+                for number, (_, statement) in enumerate(indexes[table]):
+                    name = f"{new[table]}_{number}_idx"
+                    statements.append((_qualified(schema, name),
+                                       statement.format(name=_ident(name))))
+            _build_indexes(dsn, statements, workers)
             lap("index")
             with conn:
                 cur = conn.cursor()

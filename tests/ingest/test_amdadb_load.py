@@ -98,6 +98,39 @@ def test_full_load_swaps_in_complete_tables(db):
                      " AND tablename IN ('granules', 'datasets')", (SCHEMA,)) == [(2,)]
 
 
+def granule_indexes(db):
+    return sorted(query(db, "SELECT i.indexdef, c.reloptions FROM pg_indexes i"
+                            " JOIN pg_class c ON c.relname = i.indexname"
+                            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            " AND n.nspname = i.schemaname"
+                            " WHERE i.schemaname = %s AND i.tablename = 'granules'",
+                        (SCHEMA,)))
+
+
+def test_index_builds_leave_no_option_behind(db):
+    """The time index may be built with buffering; the published index keeps no build
+    option, and a published index with storage options is copied once, not twice."""
+    load.full_load(db, mapped(), schema=SCHEMA)
+    indexes = granule_indexes(db)
+    assert len(indexes) == 3
+    assert all(options is None for _, options in indexes)
+    gist = query(db, "SELECT indexname FROM pg_indexes WHERE schemaname = %s"
+                     " AND tablename = 'granules' AND indexdef LIKE '%%USING gist%%'", (SCHEMA,))
+    assert len(gist) == 1
+    with db:
+        db.cursor().execute(f"ALTER INDEX {SCHEMA}.{gist[0][0]} SET (fillfactor = 80)")
+    load.full_load(db, mapped(), schema=SCHEMA)
+    indexes = granule_indexes(db)
+    assert len(indexes) == 3
+    assert [options for d, options in indexes if "USING gist" in d] == [["fillfactor=80"]]
+
+
+def test_index_key_lists():
+    assert load._key_list("gist (time_min, time_max) WITH (buffering='on')") == \
+        "time_min, time_max"
+    assert load._key_list("btree (lower(a), b) INCLUDE (c) WHERE (d > 0)") == "lower(a), b"
+
+
 def test_the_view_shows_the_mapped_granules(db):
     """Every column of the view, for granules with a file, served by HAPI, first and
     last of their dataset, public or not, is the granule the mapping gives."""
