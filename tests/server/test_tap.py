@@ -11,6 +11,8 @@ from astropy.time import Time
 from instance.dachs import SERVICES, TEMPLATES
 
 pytestmark = pytest.mark.integration
+#: The examples the TAP service gives (instance/templates/userconfig.rd).
+EXAMPLES = (TEMPLATES / "userconfig.rd").read_text().count('name="_example"')
 
 EPNTAP_UTYPE = "ivo://ivoa.net/std/epntap#table-2.0"
 FILLED_ON_EVERY_ROW = ("granule_uid", "granule_gid", "obs_id", "dataproduct_type",
@@ -89,8 +91,7 @@ def test_examples_are_declared_to_clients_and_to_the_registry(server, settings):
     assert f'standardID="{examples}"' in record.text
     page = requests.get(f"{server}/tap/examples", timeout=30)
     assert page.status_code == 200
-    assert page.text.count('property="query"') == \
-        (TEMPLATES / "userconfig.rd").read_text().count('name="_example"')
+    assert page.text.count('property="query"') == EXAMPLES
 
 
 def test_taplint_reports_no_error(server):
@@ -106,7 +107,6 @@ def test_taplint_reports_no_error(server):
     print("taplint warnings:\n" + "\n".join(warnings))
     problems = [line for line in result.stdout.splitlines() if line.startswith(("E-", "F-"))]
     assert int(totals.group(1)) == 0 and int(totals.group(3)) == 0, "\n".join(problems)
-    examples = (TEMPLATES / "userconfig.rd").read_text().count('name="_example"')
-    assert f"Syntax validity success/attempt: {examples}/{examples}, Symbol validity" \
-        f" success/attempt: {examples}/{examples}, Execution success/attempt:" \
-        f" {examples}/{examples}" in result.stdout
+    assert f"Syntax validity success/attempt: {EXAMPLES}/{EXAMPLES}, Symbol validity" \
+        f" success/attempt: {EXAMPLES}/{EXAMPLES}, Execution success/attempt:" \
+        f" {EXAMPLES}/{EXAMPLES}" in result.stdout
