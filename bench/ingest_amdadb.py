@@ -53,29 +53,7 @@ from instance import settings as project_settings  # noqa: E402
 
 SHARED_SPASE = REPO.parent / "shared" / "data" / "spase"
 SAMPLE = REPO / "resources" / "amdadb" / "data"
-FLOOR = "SELECT TOP 1 * FROM tap_schema.tables"
-QUERIES = {
-    "target and time (VESPA)":
-        "SELECT TOP 200 * FROM amdadb.epn_core WHERE target_name = 'Jupiter'"
-        " AND time_min <= 2457700.5 AND time_max >= 2457600.5",
-    "one day, time series (VESPA)":
-        "SELECT TOP 200 * FROM amdadb.epn_core WHERE dataproduct_type = 'ts'"
-        " AND time_min <= 2459000.5 AND time_max >= 2458999.5",
-    "granule by uid (TOPCAT, DataLink)":
-        "SELECT * FROM amdadb.epn_core WHERE granule_uid = 'mms1-fgm-brst_20151016'",
-    "dataset by gid (TOPCAT)":
-        "SELECT TOP 100 granule_uid, time_min, time_max, access_url FROM amdadb.epn_core"
-        " WHERE granule_gid = 'juno-fgm-orb1' ORDER BY time_min",
-    "host and product type (VESPA)":
-        "SELECT TOP 200 granule_uid, target_name, time_min, time_max FROM amdadb.epn_core"
-        " WHERE instrument_host_name = 'Rosetta' AND dataproduct_type = 'ds'",
-    "comet over a month (VESPA)":
-        "SELECT TOP 200 * FROM amdadb.epn_core WHERE target_class = 'comet'"
-        " AND time_min <= 2457280.5 AND time_max >= 2457250.5",
-    "ten days, any dataset (VESPA)":
-        "SELECT TOP 200 * FROM amdadb.epn_core"
-        " WHERE time_min <= 2451000.5 AND time_max >= 2450990.5",
-}
+from queries import FLOOR, SELECTIVE as QUERIES  # noqa: E402
 
 DACHS_RD = """<resource schema="{schema}" resdir="{resdir}">
   <table id="epn_core" onDisk="True">
