@@ -386,17 +386,19 @@ class Dataset:
     files: dict = field(default_factory=dict)
     obs_prefix: str = ""
     hapi_url: str = ""
+    hapi_id: str = ""
     estsize_kb: int | None = None
     server_url: str = ""
     authority: str = ""
     data_dir: str | None = None
+    warnings: list = field(default_factory=list)
 
     def __post_init__(self):
         # URLs are built once per dataset and completed per granule; granule
         # uids only hold URL-safe characters, so they go in unquoted.
         self._datalink = _url_template(datalink_url, self.server_url, self.authority)
         self._thumbnail = _url_template(thumbnail_url, self.server_url, self.authority)
-        self._hapi = hapi_data_url(self.hapi_url, self.dataset_id, None, None)
+        self._hapi = hapi_data_url(self.hapi_url, self.hapi_id or self.dataset_id, None, None)
         self._ord0 = self.first.toordinal()
         self._jd_start = julian_date(self.start)
         self._jd_stop = julian_date(self.stop)
@@ -516,27 +518,35 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
     Raises :class:`Skip` with the reason when the record cannot give granules.
     """
     if dataset.time_span is None:
-        raise Skip("no TimeSpan in TemporalDescription")
+        raise Skip("granule_uid, time_min, time_max cannot be filled: no TimeSpan in "
+                   "TemporalDescription to cut into days")
     start = dataset.time_span.start
     stop = dataset.time_span.stop_at(now)
     if stop < start:
-        raise Skip(f"TimeSpan stops ({stop:%Y-%m-%dT%H:%M:%SZ}) before it starts "
-                   f"({start:%Y-%m-%dT%H:%M:%SZ})")
-    hapi = dataset.access_urls("HAPI")
+        raise Skip(f"granule_uid, time_min, time_max cannot be filled: TimeSpan stops "
+                   f"({stop:%Y-%m-%dT%H:%M:%SZ}) before it starts ({start:%Y-%m-%dT%H:%M:%SZ})")
     dataset_id = dataset.local_id
     if not _SAFE_ID.fullmatch(dataset_id):
-        raise Skip(f"dataset id {dataset_id!r} has characters not allowed in a granule_uid")
+        raise Skip(f"granule_uid cannot be filled: dataset id {dataset_id!r} has characters "
+                   "not allowed in a granule_uid")
+    warnings = []
+    hapi = dataset.access_urls("HAPI")
     keys = [k for u in hapi for k in u.product_keys]
+    hapi_id = dataset_id
     if keys and dataset_id not in keys:
-        raise Skip(f"HAPI ProductKey {keys[0]} differs from the ResourceID's last segment {dataset_id}")
-    if not dataset.instrument_ids:
-        raise Skip("no InstrumentID")
+        hapi_id = keys[0]
+        warnings.append(f"access_url: the HAPI ProductKey {hapi_id} differs from the "
+                        f"ResourceID's last segment {dataset_id}; HAPI links use the ProductKey")
     instruments = catalog.instruments(dataset)
-    if not instruments:
-        raise Skip(f"InstrumentID {dataset.instrument_ids[0]} matches no Instrument record")
+    if not dataset.instrument_ids:
+        warnings.append("instrument_name, instrument_type, instrument_host_name empty: no InstrumentID")
+    elif not instruments:
+        warnings.append(f"instrument_name, instrument_type, instrument_host_name empty: "
+                        f"InstrumentID {dataset.instrument_ids[0]} matches no Instrument record")
     observatories = [o for i in instruments for o in catalog.observatories(i)]
-    if not observatories:
-        raise Skip(f"Instrument {instruments[0].resource_id} points to no known Observatory record")
+    if instruments and not observatories:
+        warnings.append(f"instrument_host_name empty: Instrument {instruments[0].resource_id} "
+                        "points to no known Observatory record")
     groups = [g for o in observatories for g in catalog.groups(o)]
 
     context = " ".join([dataset.header.name or ""] + [o.header.name or "" for o in observatories + groups])
@@ -544,10 +554,17 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
     if not regions:
         regions = [r for o in observatories for r in o.regions] or [r for g in groups for r in g.regions]
     targets = [t for t in (target_of_region(r, context, start, stop) for r in regions) if t]
+    if not regions:
+        warnings.append("target_name, target_class, target_region empty: no ObservedRegion "
+                        "in the record nor ObservatoryRegion in its observatory")
+    elif not targets:
+        warnings.append(f"target_name, target_class, target_region empty: region "
+                        f"{regions[0]} names no target")
 
     level, level_desc = processing_level(dataset, instruments)
     if level is None:
-        raise Skip("no ProcessingLevel and no way to tell it from the record")
+        warnings.append("processing_level, processing_level_desc empty: no ProcessingLevel, "
+                        "and the record tells no level otherwise (no physical Units, not a model or ephemeris)")
 
     display = {d for p in dataset.parameters for d in p.display_types}
     product_types = ["ts"] if display - {"Spectrogram"} or not display else []
@@ -568,6 +585,10 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
         spectral_max = max(hi for _, hi in usable)
 
     release = dataset.header.release_date
+    if release is None:
+        warnings.append("creation_date, modification_date, release_date empty: no ReleaseDate")
+    if not cadences:
+        warnings.append("time_sampling_step_min, time_sampling_step_max empty: no Cadence")
     doi = dataset.header.doi
     settings_server = settings["CDPP_SERVER_URL"].rstrip("/")
     constants = dict.fromkeys(COLUMNS)
@@ -601,8 +622,13 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
             if p.coordinate_system and p.coordinate_system.name),
         "species": _join(t for p in dataset.parameters for t in p.particle_types),
     })
-    instrument_path = instruments[0].resource_id.split("/Instrument/", 1)[-1]
-    obs_prefix = instrument_path.split("/", 1)[-1].replace("/", "-")
+    if constants["measurement_type"] is None:
+        warnings.append("measurement_type empty: no Parameter or MeasurementType gives a UCD")
+    if instruments:
+        instrument_path = instruments[0].resource_id.split("/Instrument/", 1)[-1]
+        obs_prefix = instrument_path.split("/", 1)[-1].replace("/", "-")
+    else:
+        obs_prefix = dataset_id
     rows_per_day = 86400.0 / step_min if step_min else None
     values = _values_per_record(dataset)
     # An estimate of one day of HAPI CSV: records per day x (time stamp + values).
@@ -621,12 +647,14 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
         files=archive.get(dataset_id, {}),
         obs_prefix=obs_prefix,
         hapi_url=(hapi[0].url if hapi else settings["CDPP_HAPI_URL"]),
+        hapi_id=hapi_id,
         estsize_kb=estsize,
         server_url=settings_server,
         authority=settings["CDPP_AUTHORITY"],
         data_dir=data_dir,
         start=start,
         stop=stop,
+        warnings=warnings,
     )
 
 
@@ -637,11 +665,13 @@ def _naive(value):
 # --- the whole tree ------------------------------------------------------------
 
 
-def map_catalog(catalog, data_dir=None, on_skip=None, *, now=None, settings=None):
+def map_catalog(catalog, data_dir=None, on_skip=None, *, now=None, settings=None,
+                on_warning=None):
     """Return an iterator over the :class:`Dataset` of every NumericalData record.
 
     Records that cannot be mapped, and files of ``catalog.errors``, are passed
-    to ``on_skip(name, reason)``.  ``now`` (aware datetime, default: the
+    to ``on_skip(name, reason)``; each column a mapped record leaves empty for
+    want of an element is passed to ``on_warning(dataset id, message)``.  ``now`` (aware datetime, default: the
     current time) resolves RelativeStopDate; ``settings`` defaults to
     :func:`instance.settings.load`.
     """
@@ -653,26 +683,31 @@ def map_catalog(catalog, data_dir=None, on_skip=None, *, now=None, settings=None
     archive = cdf_archive.index(data_dir, skip) if data_dir else {}
     for record in catalog.numerical_data:
         try:
-            yield map_dataset(catalog, record, now=now, settings=settings, archive=archive,
-                              data_dir=data_dir)
+            ds = map_dataset(catalog, record, now=now, settings=settings, archive=archive,
+                             data_dir=data_dir)
         except Skip as exc:
             skip(record.local_id, str(exc))
+            continue
+        for message in ds.warnings if on_warning else ():
+            on_warning(ds.dataset_id, message)
+        yield ds
 
 
 def granules(spase_dir, data_dir=None, on_skip=None, *, now=None, settings=None,
-             restricted=False):
+             restricted=False, on_warning=None):
     """Return an iterator over the public granules (epn_core dicts) of a SPASE tree.
 
     ``spase_dir`` is read with :meth:`spase.Catalog.load`; ``data_dir`` is the
     local CDF archive (``<data_dir>/<dataset id>/*.cdf``), granules of days
     with a file point at that file.  ``on_skip(name, reason)`` is called for
     every file or record left out, including the datasets whose AccessRights
-    is not Open (those are yielded instead when ``restricted`` is True).
+    is not Open (those are yielded instead when ``restricted`` is True);
+    ``on_warning`` as in :func:`map_catalog`.
     """
     catalog = Catalog.load(os.fspath(spase_dir))
     skip = on_skip or (lambda name, reason: None)
     for ds in map_catalog(catalog, os.fspath(data_dir) if data_dir else None, skip,
-                          now=now, settings=settings):
+                          now=now, settings=settings, on_warning=on_warning):
         if ds.public == restricted:
             if not restricted:
                 skip(ds.dataset_id, f"AccessRights {ds.access_rights}: not public, "

@@ -67,6 +67,7 @@ def build_report(datasets, skipped, args):
             "first_row": {k: _json_value(v) for k, v in ds.granule(0).items()},
             "skip_reason": None if ds.public else
             f"AccessRights {ds.access_rights}: not public, kept in the restricted table",
+            "warnings": list(ds.warnings),
         })
     return {
         "spase_dir": args.spase,
@@ -80,12 +81,14 @@ def build_report(datasets, skipped, args):
             "granules": sum(len(d) for d in datasets if d.public),
             "restricted_granules": sum(len(d) for d in datasets if not d.public),
             "skipped": len(skipped),
+            "warnings": sum(len(d.warnings) for d in datasets),
         },
     }
 
 
 def summary(datasets, skipped, out=sys.stdout):
-    """Write the end-of-run summary: datasets, granules, skipped with reasons."""
+    """Write the end-of-run summary: datasets, granules, skipped with reasons, and the
+    columns left empty (warnings)."""
     public = [d for d in datasets if d.public]
     hidden = [d for d in datasets if not d.public]
     out.write(f"datasets: {len(datasets)} mapped ({len(public)} public, "
@@ -98,6 +101,11 @@ def summary(datasets, skipped, out=sys.stdout):
     for ds in hidden:
         out.write(f"  {ds.dataset_id}: AccessRights {ds.access_rights}, "
                   "kept out of the public table\n")
+    warned = [d for d in datasets if d.warnings]
+    out.write(f"warnings: {sum(len(d.warnings) for d in warned)} in {len(warned)} datasets\n")
+    for ds in warned:
+        for message in ds.warnings:
+            out.write(f"  {ds.dataset_id}: {message}\n")
 
 
 def _parser():

@@ -31,7 +31,7 @@ def amdadb_rows(resdir, warn):
     data under the RD's directory resdir: per dataset, public or not, its
     datasets row (DATASET_COLUMNS), then its granules rows (GRANULE_COLUMNS),
     each with the name of its table under "table"; warn(message) reports
-    every skipped input."""
+    every skipped input and every column a record leaves empty."""
     from ingest import amdadb
     from spase import Catalog
 
@@ -39,7 +39,9 @@ def amdadb_rows(resdir, warn):
     catalog = Catalog.load(str(data / "spase"))
     def on_skip(name, reason):
         warn(f"amdadb: skipped {name}: {reason}")
-    for ds in amdadb.map_catalog(catalog, str(data / "cdf"), on_skip):
+    def on_warning(name, message):
+        warn(f"amdadb: {name}: {message}")
+    for ds in amdadb.map_catalog(catalog, str(data / "cdf"), on_skip, on_warning=on_warning):
         yield {**ds.dataset_row(), "table": "datasets"}
         for values in ds.stored():
             yield {**dict(zip(amdadb.GRANULE_COLUMNS, values)), "table": "granules"}

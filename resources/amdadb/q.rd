@@ -46,6 +46,14 @@
         bib_reference instrument_type time_scale target_region species
         file_name processing_level_desc spatial_coordinate_description"
       >//epntap2#table-2_0</mixin>
+    <!-- EPN-TAP requires only granule_uid, granule_gid and obs_id to be
+      filled; a dataset whose record tells no processing level is published
+      with processing_level empty (the mixin's column, not required). -->
+    <column name="processing_level" type="integer" ucd="meta.calibLevel"
+      description="Dataset-related encoding, or simplified CODMAC calibration level"
+      note="et_cal">
+      <property key="std">1</property>
+    </column>
     <viewStatement>
       CREATE VIEW \qName AS (SELECT \colNames FROM (\granuleJoin) AS q WHERE is_public)
     </viewStatement>
