@@ -2,7 +2,8 @@
 
 :func:`read_file` returns the resources one SPASE file holds.  Element names
 are matched without their namespace, so SPASE 2.x documents of any minor
-version (and un-namespaced ones) read the same.
+version (and un-namespaced ones) read the same; a document whose root is in
+another namespace is not SPASE and is refused.
 """
 from __future__ import annotations
 
@@ -18,9 +19,17 @@ RESOURCE_TYPES = ("NumericalData", "DisplayData", "Instrument", "Observatory",
 
 _PARAMETER_KINDS = ("Field", "Particle", "Wave", "Mixed", "Support")
 
+#: The namespace of every SPASE schema version; a root without a namespace is accepted too.
+SPASE_NAMESPACE = "http://www.spase-group.org/data/schema"
+
 
 def _local(tag):
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+
+
+def _namespace(tag):
+    """Returns the namespace URI of an element tag ("{uri}name"), or None."""
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else None
 
 
 def _children(elem, name):
@@ -257,6 +266,10 @@ def read_root(root, path):
     if _local(root.tag) != "Spase":
         raise RecordError(path, f"root element is <{_local(root.tag)}>, not <Spase>",
                           root.sourceline)
+    namespace = _namespace(root.tag)
+    if namespace not in (None, SPASE_NAMESPACE):
+        raise RecordError(path, f"root element <Spase> is in the namespace {namespace},"
+                          f" not SPASE's ({SPASE_NAMESPACE})", root.sourceline)
     ctx = _Context(str(path))
     found = [_resource(ctx, c) for c in root if _local(c.tag) in RESOURCE_TYPES]
     if not found:

@@ -102,3 +102,34 @@ def test_batch_goes_on_past_bad_files(tmp_path):
     assert {duplicate[0].path.rsplit("/", 1)[-1], duplicate[0].reason.rsplit("/", 1)[-1]} == {
         "ace-mag-real.xml", "copy-of-ace.xml)"}
     assert catalog.errors == reported
+
+
+NOT_SPASE = "http://example.org/not-spase"
+
+
+def test_root_in_another_namespace_is_not_spase(tmp_path):
+    text = GOOD.read_text(encoding="utf-8").replace(
+        'xmlns="http://www.spase-group.org/data/schema"', f'xmlns="{NOT_SPASE}"', 1)
+    assert NOT_SPASE in text
+    with pytest.raises(RecordError) as err:
+        read_file(write(tmp_path / "other.xml", text))
+    assert NOT_SPASE in err.value.reason and err.value.line is not None
+
+
+def test_unnamespaced_record_still_reads(tmp_path):
+    text = GOOD.read_text(encoding="utf-8").replace(
+        'xmlns="http://www.spase-group.org/data/schema"', "", 1)
+    (resource,) = read_file(write(tmp_path / "bare.xml", text))
+    assert resource.resource_id == "spase://CNES/NumericalData/CDPP-AMDA/ACE/MFI/ace-mag-real"
+
+
+def test_batch_reports_a_record_in_another_namespace(tmp_path):
+    shutil.copytree(SAMPLE_SPASE, tmp_path / "tree")
+    target = tmp_path / "tree" / GOOD.relative_to(SAMPLE_SPASE)
+    target.write_text(target.read_text(encoding="utf-8").replace(
+        "http://www.spase-group.org/data/schema", NOT_SPASE), encoding="utf-8")
+    reported = []
+    catalog = Catalog.load(tmp_path / "tree", on_error=reported.append)
+    assert len(catalog.numerical_data) == 6
+    (error,) = reported
+    assert error.path.endswith(GOOD.name) and NOT_SPASE in error.reason
