@@ -11,14 +11,15 @@ the few values that anchor a conversion), so that a day of 16 samples/s
 converts in milliseconds.
 """
 
+import functools
 import math
 import re
-import warnings
 
 import numpy as np
 from astropy.time import Time
 from cdflib.epochs import CDFepoch
 
+from . import quiet
 from .errors import BadParameter
 
 EPOCH = "CDF_EPOCH"
@@ -42,14 +43,12 @@ _ISO_RE = re.compile(
 def _quiet_erfa(function):
     """Return ``function`` run with ERFA's "dubious year" warnings (times after the last known leap second) off."""
 
-    def quiet(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*dubious year")
+    @functools.wraps(function)
+    def without_erfa_warnings(*args, **kwargs):
+        with quiet.ignored(message=r".*dubious year"):
             return function(*args, **kwargs)
 
-    quiet.__doc__ = function.__doc__
-    quiet.__name__ = function.__name__
-    return quiet
+    return without_erfa_warnings
 
 
 @_quiet_erfa

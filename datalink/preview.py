@@ -2,7 +2,6 @@
 
 import io
 import math
-import warnings
 
 import matplotlib
 
@@ -10,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from . import epochs  # noqa: E402
+from . import epochs, quiet  # noqa: E402
 from .cdfread import CdfFile, Slice  # noqa: E402
 from .errors import BadParameter  # noqa: E402
 
@@ -64,8 +63,7 @@ def preview_png(path, parameter=None, max_points=MAX_POINTS):
     axes.set_xlabel(f"{time_variable} (UTC)")
     if values.ndim >= 2 and values.shape[1] > 4:
         channels = values.reshape(values.shape[0], values.shape[1], -1)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(all="ignore"), quiet.ignored(RuntimeWarning):
             channels = np.nanmean(channels, axis=2)
             positive = channels[np.isfinite(channels) & (channels > 0)]
             shown = np.log10(channels) if positive.size else channels

@@ -1,9 +1,10 @@
 """Translation of ISTP unit strings into IVOA VOUnits."""
 
 import re
-import warnings
 
 import astropy.units as u
+
+from . import quiet
 
 # ISTP spellings of units and their VOUnit symbols.
 _WORDS = {
@@ -27,12 +28,11 @@ def istp_to_vounit(units):
     text = re.sub(r"\^([-+]?\d+)", r"**\1", text)
     text = re.sub(r"[A-Za-z#]+", lambda m: _WORDS.get(m.group(0).lower(), m.group(0)), text)
     text = re.sub(r"(?<=[\w)])\s+(?=[\w(])", ".", text.strip())
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet.collected(u.UnitsWarning) as warned:
         try:
             unit = u.Unit(text, format="vounit", parse_strict="raise")
-            if unit == u.dimensionless_unscaled:
-                return None
-            return unit.to_string("vounit")
-        except (ValueError, Warning, TypeError):
+            vounit = None if unit == u.dimensionless_unscaled else unit.to_string("vounit")
+        except (ValueError, TypeError):
             return None
+    # A unit VOUnit deprecates is not taken.
+    return None if warned else vounit

@@ -8,12 +8,11 @@ base64 stream, or TABLEDATA), so that memory does not grow with the slice.
 
 import binascii
 import io
-import warnings
 
 import numpy as np
 from astropy.io.votable.tree import Field, Info, Param, Resource, Table, VOTableFile
 
-from . import epochs
+from . import epochs, quiet
 from .textformat import join_rows, number_texts, spaced
 from .units import istp_to_vounit
 
@@ -42,17 +41,20 @@ def arraysize(shape):
 
 def fill_of(parameter, dtype):
     """Return the parameter's fill value as a ``dtype`` scalar, or None when it has none or does not fit."""
-    if parameter.fill is None or isinstance(parameter.fill, str):
+    fill, dtype = parameter.fill, np.dtype(dtype)
+    if fill is None or isinstance(fill, str):
         return None
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("error")
-            value = np.dtype(dtype).type(parameter.fill)
-    except (ValueError, OverflowError, TypeError, Warning):
+        if dtype.kind in "iu":
+            limits = np.iinfo(dtype)
+            if not float(fill).is_integer() or not limits.min <= fill <= limits.max:
+                return None
+            return dtype.type(int(fill))
+        if dtype.kind == "f" and np.isfinite(fill) and abs(fill) > np.finfo(dtype).max:
+            return None
+        return dtype.type(fill)
+    except (ValueError, OverflowError, TypeError):
         return None
-    if np.dtype(dtype).kind in "iu" and value != parameter.fill:
-        return None
-    return value
 
 
 def _description(parameter, slice_):
@@ -128,8 +130,7 @@ def _metadata(slice_, serialization):
     table.create_arrays(0)
     table.format = serialization
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet.ignored():
         votable.to_xml(buffer)
     text = buffer.getvalue()
     cut = text.rindex(b"</TABLE>")

@@ -13,6 +13,9 @@ collector (``gc.freeze``).  A full pass over them takes about 150 ms; it fell
 on about one TAP request in twenty, whose latency it tripled.  Every hour they
 are put back for one full pass and frozen again, so that RDs DaCHS dropped
 since (after a ``dachs imp``, say) are freed and those it loaded are frozen.
+
+In the server, Python's ``ast.parse`` runs in one thread at a time
+(instance.ast_lock: CPython 3.11 fails when threads parse at once).
 """
 
 import gc
@@ -44,6 +47,8 @@ def _schedule_freezes():
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
+        from . import ast_lock
+        ast_lock.serialize_parse()
         from twisted.internet import reactor
         reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, _schedule_freezes)
     return cli.main()
