@@ -5,9 +5,11 @@ and then continues under the venv's Python (DaCHS settings, RDs, imports, server
 """
 
 import argparse
+import fcntl
 import os
 import sys
 import time
+from pathlib import Path
 
 from . import settings as settings_mod
 from .errors import BringUpError
@@ -19,9 +21,12 @@ SYSTEM_STAGE, INSTANCE_STAGE = "system", "instance"
 def urls(settings):
     """Returns the (label, URL) pairs a user of the server wants."""
     from .dachs import SERVICES
+    from .server import hapi_installed
     base = settings["CDPP_SERVER_URL"]
     pairs = [("TAP", f"{base}/tap"), ("OAI-PMH", f"{base}/oai.xml")]
     pairs += [(service, f"{base}/{service}/q/q/form") for service in SERVICES]
+    if hapi_installed(settings):
+        pairs.append(("HAPI", f"{base}/hapi"))
     return pairs
 
 
@@ -39,6 +44,7 @@ def system_stage(settings):
     if not has_sphere:
         pgsphere.ensure_installable(major)
     debian.ensure([debian.DACHS_PACKAGE])
+    debian.ensure([debian.PROXY_PACKAGE], start_services=False)
     debian.finish_configuration()
     postgres.ensure_running(major)
     changed = postgres.ensure_settings(major)
@@ -58,15 +64,9 @@ def instance_stage(settings, restart):
         restart |= dachs.sync_service(settings, service)
         restart |= dachs.import_service(settings, service, code)
     dachs.publish_system(settings, again=examples)
-    running = server.pid(settings)
-    if running and restart:
-        say("restarting DaCHS for the new configuration")
-        server.stop(settings)
-        running = None
-    if running is None:
-        server.start(settings)
-    else:
-        say(f"DaCHS already serves (pid {running}), nothing changed")
+    if not server.ensure(settings, restart):
+        say("the server already runs (" + ", ".join(f"{process.label} pid {pid}"
+            for process, pid, _ in server.status(settings) if pid) + "), nothing changed")
 
 
 def up(args):
@@ -79,7 +79,11 @@ def up(args):
         argv = [str(python(settings["CDPP_VENV"])), "-m", "instance", "up",
             "--stage", INSTANCE_STAGE] + (["--restart"] if changed else [])
         os.execv(argv[0], argv)
-    instance_stage(settings, args.restart)
+    os.makedirs(settings["CDPP_STATE_DIR"], exist_ok=True)
+    with open(Path(settings["CDPP_STATE_DIR"]) / "serve.lock", "w") as lock:
+        # One bring-up at a time: a second one waits for the first to finish.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance_stage(settings, args.restart)
     started = float(os.environ.get("CDPP_UP_STARTED", time.time()))
     print(f"\nThe CDPP EPN-TAP server is up ({time.time() - started:.0f} s; log: {LOG}):")
     for label, url in urls(settings):
@@ -89,19 +93,23 @@ def up(args):
 def stop(args):
     from . import server
     settings = settings_mod.load()
-    if server.stop(settings):
-        print("DaCHS stopped (PostgreSQL keeps running: pg_ctlcluster <major> main stop)")
+    stopped = server.stop(settings)
+    if stopped:
+        print(f"stopped {', '.join(stopped)} (PostgreSQL keeps running:"
+            " pg_ctlcluster <major> main stop)")
     else:
-        print("no DaCHS server started by `make serve` is running")
+        print("no process started by `make serve` is running")
 
 
 def status(args):
     from . import dachs, server
     settings = settings_mod.load()
-    running = server.pid(settings)
-    home = server.answers(server.local_url(settings) + "/")
-    print(f"DaCHS: {'running, pid %d' % running if running else 'not running'}"
-        f" ({server.local_url(settings)}/ answers {home or 'nothing'})")
+    processes = server.status(settings)
+    for process, pid, answer in processes:
+        state = f"running, pid {pid}" if pid else "not running"
+        print(f"{process.label}: {state} ({process.url}{process.check_path}"
+            f" answers {answer or 'nothing'})")
+    running = all(pid and answer == 200 for _, pid, answer in processes)
     from .postgres import clusters
     for (major, name), (port, state, _, _) in sorted(clusters().items()):
         print(f"PostgreSQL {major}/{name}: {state} on port {port}")
@@ -114,7 +122,7 @@ def status(args):
     if running:
         for label, url in urls(settings):
             print(f"  {label:12s} {url}")
-    return 0 if running and home == 200 else 3
+    return 0 if running else 3
 
 
 def print_urls(args):
@@ -143,7 +151,7 @@ def main(argv=None):
         default=SYSTEM_STAGE, help=argparse.SUPPRESS)
     up_parser.add_argument("--restart", action="store_true", help=argparse.SUPPRESS)
     up_parser.set_defaults(func=up)
-    commands.add_parser("stop", help="stop the DaCHS server").set_defaults(func=stop)
+    commands.add_parser("stop", help="stop the server's processes").set_defaults(func=stop)
     commands.add_parser("status", help="show what runs").set_defaults(func=status)
     commands.add_parser("urls", help="print the public URLs").set_defaults(func=print_urls)
     commands.add_parser("fix-pgsphere",

@@ -39,12 +39,13 @@ def template_values(settings):
     return values
 
 
-def render(template, settings):
-    """Returns the text of templates/<template>.j2 filled from settings."""
+def render(template, settings, **values):
+    """Returns the text of templates/<template>.j2 filled from settings and
+    the further template variables values."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-        keep_trailing_newline=True)
-    return env.get_template(template + ".j2").render(template_values(settings))
+        keep_trailing_newline=True, trim_blocks=True)
+    return env.get_template(template + ".j2").render(template_values(settings), **values)
 
 
 def dachs_env(settings):

@@ -1,5 +1,10 @@
 """The venv's ``dachs`` and ``gavo`` commands: DaCHS's own command line (under both
-its names), with one addition to its web server (``dachs serve start``).
+its names), with two additions to its web server (``dachs serve start``).
+
+Several server processes share one gavo.rc behind the proxy (instance.server):
+each is given its port in the environment variable CDPP_DACHS_SERVE_PORT,
+which replaces ``[web]serverPort`` for that process (``serverURL``, the public
+address, is the same for all of them).
 
 The server runs ``gavo taprun`` for each asynchronous TAP job, found on its
 PATH: the venv's bin directory comes first there (instance.dachs.dachs_env), so
@@ -44,11 +49,18 @@ def _schedule_freezes():
     task.LoopingCall(freeze).start(REFREEZE_EVERY, now=True)
 
 
+#: The environment variable holding the port of one server process.
+PORT_VARIABLE = "CDPP_DACHS_SERVE_PORT"
+
+
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
         from . import ast_lock
         ast_lock.serialize_parse()
+        if os.environ.get(PORT_VARIABLE):
+            from gavo import base
+            base.setConfig("web", "serverPort", os.environ[PORT_VARIABLE])
         from twisted.internet import reactor
         reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, _schedule_freezes)
     return cli.main()

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from pathlib import Path
 
 from .errors import BringUpError
 from .shell import run, say
@@ -13,6 +14,12 @@ from .shell import run, say
 BASE_PACKAGES = ["python3-venv", "python3-pip", "python3-matplotlib", "stilts",
     "starlink-cdf-java", "procps"]
 DACHS_PACKAGE = "gavodachs2-server"
+# The proxy in front of DaCHS: run by the project with a configuration of its
+# own (instance.server), so that the package's nginx service is not started
+# when it is installed (it would take port 80 with Debian's default site).
+PROXY_PACKAGE = "nginx"
+# The invoke-rc.d policy that keeps package scripts from starting services.
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 # What the tests need besides: Debian roots for `make serve` on Debian 13 and
 # for the ansible deployment check, each in its own network namespace; a JDK
 # for the launcher that runs STILTS's DataLink validator with the vocabulary.
@@ -72,11 +79,21 @@ def finish_configuration():
                 " it reports, then run `make serve` again")
 
 
-def ensure(packages):
-    """Installs the packages that are not installed; returns those it installed."""
+def ensure(packages, start_services=True):
+    """Installs the packages that are not installed (without letting their
+    scripts start the services they bring unless start_services); returns
+    those it installed."""
     missing = [p for p in packages if status(p) != "installed"]
     if not missing:
         return []
+    if not start_services and not POLICY_RC_D.exists():
+        POLICY_RC_D.write_text("#!/bin/sh\n# Written by `make serve` while it installs"
+            " packages whose services it runs itself.\nexit 101\n")
+        POLICY_RC_D.chmod(0o755)
+        try:
+            return ensure(packages)
+        finally:
+            POLICY_RC_D.unlink(missing_ok=True)
     apt_update()
     say(f"installing {' '.join(missing)}")
     result = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],

@@ -9,7 +9,7 @@ from .errors import BringUpError
 from .settings import REPO
 from .shell import run, say
 
-PACKAGES = ("spase", "ingest", "datalink", "instance", "registry")
+PACKAGES = ("spase", "ingest", "datalink", "instance", "registry", "hapi")
 STAMP = ".cdpp-source-digest"
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from instance import debian, postgres, server
 from instance.errors import BringUpError
+from instance import settings as settings_mod
 from instance.settings import REPO
 
 
@@ -31,18 +32,40 @@ def test_not_root_is_refused_with_what_to_do():
     assert len(lines) == 1 and "must run as root" in lines[0] and "sudo make serve" in lines[0]
 
 
-def test_taken_port_is_reported_before_anything_starts(settings, tmp_path):
+def free_ports(count):
+    """Returns count TCP ports of the loopback interface that nothing listens on."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+# The HAPI server's port is checked where the venv has the hapi package.
+PORT_SETTINGS = ["CDPP_PORT", "CDPP_DACHS_PORT"] + (
+    ["CDPP_HAPI_PORT"] if server.hapi_installed(settings_mod.load()) else [])
+
+
+@pytest.mark.parametrize("setting", PORT_SETTINGS)
+def test_taken_port_is_reported_before_anything_starts(settings, tmp_path, setting):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
-        taken = dict(settings, CDPP_PORT=str(port), CDPP_BIND_ADDRESS="127.0.0.1",
-            CDPP_STATE_DIR=str(tmp_path))
+        proxy_port, dachs_port, hapi_port = free_ports(3)
+        taken = dict(settings, CDPP_BIND_ADDRESS="127.0.0.1", CDPP_STATE_DIR=str(tmp_path),
+            CDPP_PORT=str(proxy_port), CDPP_DACHS_PORT=str(dachs_port),
+            CDPP_HAPI_PORT=str(hapi_port), CDPP_DACHS_PROCESSES="1")
+        taken[setting] = str(port)
         with pytest.raises(BringUpError) as error:
-            server.start(taken)
-    assert f"port {port} is taken" in str(error.value)
-    assert "CDPP_PORT=" in str(error.value)
-    assert not (tmp_path / "server.pid").exists()
+            server.ensure(taken)
+    message = str(error.value)
+    assert f"port {port} " in message and "is taken by another program" in message
+    assert f"{setting}=" in message
+    assert list(tmp_path.iterdir()) == []
 
 
 def _offline(code):

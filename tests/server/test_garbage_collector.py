@@ -11,19 +11,21 @@ from instance import server as server_mod
 pytestmark = pytest.mark.integration
 
 
-def frozen_count(settings, pid):
-    text = server_mod.logfile(settings).read_text(errors="replace")
+def frozen_count(settings, name, pid):
+    text = server_mod.logfile(settings, name).read_text(errors="replace")
     found = re.findall(rf"dachs serve \(pid {pid}\): (\d+) objects left out", text)
     return int(found[-1]) if found else None
 
 
-def test_running_server_froze_its_startup_objects(server, settings):
-    pid = server_mod.pid(settings)
-    assert pid, "no server started by make serve"
+def test_every_server_process_froze_its_startup_objects(server, settings):
+    pids = server_mod.dachs_pids(settings)
+    assert pids, "no server started by make serve"
     deadline = time.time() + 60
-    while frozen_count(settings, pid) is None and time.time() < deadline:
+    while (any(frozen_count(settings, name, pid) is None for name, pid in pids.items())
+            and time.time() < deadline):
         time.sleep(1)
-    count = frozen_count(settings, pid)
-    assert count is not None, f"server {pid} logged no freeze"
-    # DaCHS's modules and the preloaded RDs: well over a hundred thousand objects.
-    assert count > 100_000
+    for name, pid in pids.items():
+        count = frozen_count(settings, name, pid)
+        assert count is not None, f"server {name} (pid {pid}) logged no freeze"
+        # DaCHS's modules and the preloaded RDs: well over a hundred thousand objects.
+        assert count > 100_000
