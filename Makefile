@@ -2,7 +2,7 @@
 PYTHON := /usr/bin/python3
 VENV := $(shell $(PYTHON) -c 'from instance import settings; print(settings.load()["CDPP_VENV"])' 2>/dev/null || echo /opt/cdpp-epntap/venv)
 
-.PHONY: serve stop status urls test bench validate-registry register-rofr deploy-check check-debian13
+.PHONY: serve stop status urls test reliability bench validate-registry register-rofr deploy-check check-debian13
 
 serve:
 	@bin/serve
@@ -18,6 +18,11 @@ urls:
 
 test:
 	@bin/test
+
+# The reliability suite with its full figures (load, faults, hostile input, restricted data;
+# about 10 min; `make test` runs it shortened); it ends with the table of what held.
+reliability:
+	@CDPP_RELIABILITY=full bin/test tests/reliability
 
 bench:
 	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
