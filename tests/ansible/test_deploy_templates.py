@@ -90,3 +90,17 @@ def test_vocabulary_cache_names_are_the_ones_dachs_reads():
     for vocabulary in role_defaults("cdpp_dachs")["cdpp_dachs_vocabularies"]:
         url = vocabulary["url"]
         assert url.replace("/", "=2F") == utils.defuseFileName(url)
+
+
+def test_nginx_role_gives_the_shared_routes_every_variable_they_use():
+    site = (ROLES / "cdpp_nginx" / "templates" / "cdpp-epntap.conf.j2").read_text()
+    env = jinja2.Environment()
+    for name in ("nginx-upstreams.conf.j2", "nginx-locations.conf.j2"):
+        lookup = site.split(f"'/{name}',", 1)[1].split(")", 1)[0]
+        given = set(re.findall(r"'(\w+)':", lookup))
+        used = jinja2.meta.find_undeclared_variables(env.parse((TEMPLATES / name).read_text()))
+        assert used <= given, f"{name} uses {sorted(used - given)}, which the role does not pass"
+    # make serve's nginx includes the same files.
+    own = (TEMPLATES / "nginx.conf.j2").read_text()
+    assert '{% include "nginx-upstreams.conf.j2" %}' in own
+    assert '{% include "nginx-locations.conf.j2" %}' in own

@@ -1,7 +1,8 @@
 """`make serve` on Debian 13 (trixie: DaCHS 2.11, PostgreSQL 17, Python
 3.13), in a debootstrap root with its own network namespace: the server comes
-up, TAP serves the three epn_core tables with every imported granule, and a
-second `make serve` changes nothing."""
+up, TAP serves the three epn_core tables with every imported granule through
+nginx and through each DaCHS process's own port (the port instance.dachs_cli
+gives it, on DaCHS 2.11), and a second `make serve` changes nothing."""
 
 import json
 
@@ -55,10 +56,31 @@ def test_tap_serves_every_granule_of_the_three_services(first_serve, debian13, p
         assert counts[f"{service}.epn_core"] == granules_in_database(debian13, service) > 0
 
 
+def dachs_processes(debian13):
+    """Returns the DaCHS processes the root runs behind its proxy."""
+    processes = [p for p in server_mod.backends(DEFAULTS) if p.label.startswith("DaCHS")]
+    assert len(processes) >= 2
+    return processes
+
+
+def test_each_dachs_process_serves_tap_on_its_own_port(first_serve, debian13, phases):
+    with phases("TAP check of each DaCHS process"):
+        for process in dachs_processes(debian13):
+            result = debian13.in_repo(f"{VENV_PYTHON} tests/debian13/tap_counts.py"
+                f" {process.url}/tap", timeout=300)
+            assert result.returncode == 0, f"{process.label}:\n{debian13.report(result)}"
+            counts = json.loads(result.stdout)
+            assert counts == {f"{service}.epn_core": granules_in_database(debian13, service)
+                for service in SERVICES}
+
+
 def test_make_status_reports_server_postgresql_17_and_granules(first_serve, debian13):
     result = debian13.in_repo("make status", timeout=120)
     assert result.returncode == 0, f"make status failed:\n{debian13.report(result)}"
-    assert "DaCHS: running" in result.stdout
+    assert "nginx: running" in result.stdout
+    for process in dachs_processes(debian13):
+        assert f"{process.label}: running" in result.stdout
+        assert f"({process.url}/ answers 200)" in result.stdout
     assert "PostgreSQL 17/main: online on port 5432" in result.stdout
     for service in SERVICES:
         count = granules_in_database(debian13, service)
@@ -66,12 +88,13 @@ def test_make_status_reports_server_postgresql_17_and_granules(first_serve, debi
 
 
 def test_second_make_serve_changes_nothing(first_serve, debian13, phases):
-    pid_file = debian13.file(f"{DEFAULTS['CDPP_STATE_DIR']}/server.pid")
-    before = pid_file.read_text()
+    state = debian13.file(DEFAULTS["CDPP_STATE_DIR"])
+    before = {path.name: path.read_text() for path in state.glob("*.pid")}
+    assert {"nginx.pid", "dachs-1.pid", "dachs-2.pid"} <= set(before)
     with phases("make serve (second)"):
         result = debian13.in_repo("make serve", timeout=600)
         assert result.returncode == 0, f"second make serve failed:\n{debian13.report(result)}"
     assert "nothing changed" in result.stdout, result.stdout
     for step in ("installing", "importing", "creating", "patching", "restarting", "starting"):
         assert f"* {step}" not in result.stdout, result.stdout
-    assert pid_file.read_text() == before
+    assert {path.name: path.read_text() for path in state.glob("*.pid")} == before
