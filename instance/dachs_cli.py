@@ -20,7 +20,10 @@ are put back for one full pass and frozen again, so that RDs DaCHS dropped
 since (after a ``dachs imp``, say) are freed and those it loaded are frozen.
 
 In the server, Python's ``ast.parse`` runs in one thread at a time
-(instance.ast_lock: CPython 3.11 fails when threads parse at once).
+(instance.ast_lock: CPython 3.11 fails when threads parse at once), and
+DaCHS's database connection pools are made again under a lock once
+PostgreSQL restarted (instance.dbpools: without it, a server could answer
+"connection pool is closed" until it was restarted).
 """
 
 import gc
@@ -56,8 +59,9 @@ PORT_VARIABLE = "CDPP_DACHS_SERVE_PORT"
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
-        from . import ast_lock
+        from . import ast_lock, dbpools
         ast_lock.serialize_parse()
+        dbpools.install()
         if os.environ.get(PORT_VARIABLE):
             from gavo import base
             base.setConfig("web", "serverPort", os.environ[PORT_VARIABLE])

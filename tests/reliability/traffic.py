@@ -82,7 +82,8 @@ def fetch(session, kind, method, url, check, **kwargs):
 def _votable_ok(response):
     text = response.text
     if "QUERY_STATUS" in text and 'value="ERROR"' in text:
-        return "VOTable with QUERY_STATUS ERROR"
+        message = text.split('value="ERROR"', 1)[1].split(">", 1)[-1].split("<", 1)[0]
+        return f"VOTable with QUERY_STATUS ERROR: {message.strip()[:200]}"
     return "" if "<VOTABLE" in text and "</VOTABLE>" in text else "not a complete VOTable"
 
 
