@@ -11,6 +11,10 @@ PATH: the venv's bin directory comes first there (instance.dachs.dachs_env), so
 that the job loads the RDs with the venv's Python, which imports the project's
 packages.
 
+Each server process also puts the synchronous TAP jobs that a stopped process
+left in EXECUTING to ERROR (instance.tapjobs), so that they no longer hold
+asynchronous jobs in the queue.
+
 Thirty seconds after the server starts, once DaCHS has loaded the RDs of its
 published services (``[web]preloadPublishedRDs``, gavo.rc), the objects alive
 then (modules, RDs, caches: about 170,000) are taken out of the passes of Python's cyclic garbage
@@ -66,5 +70,7 @@ def main():
             from gavo import base
             base.setConfig("web", "serverPort", os.environ[PORT_VARIABLE])
         from twisted.internet import reactor
+        from . import tapjobs
         reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, _schedule_freezes)
+        reactor.callWhenRunning(tapjobs.schedule)
     return cli.main()
