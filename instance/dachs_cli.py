@@ -27,7 +27,9 @@ In the server, Python's ``ast.parse`` runs in one thread at a time
 (instance.ast_lock: CPython 3.11 fails when threads parse at once), and
 DaCHS's database connection pools are made again under a lock once
 PostgreSQL restarted (instance.dbpools: without it, a server could answer
-"connection pool is closed" until it was restarted).
+"connection pool is closed" until it was restarted), and the queue of
+asynchronous TAP jobs does not count the synchronous queries
+(instance.uws_queue).
 """
 
 import gc
@@ -63,9 +65,10 @@ PORT_VARIABLE = "CDPP_DACHS_SERVE_PORT"
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
-        from . import ast_lock, dbpools
+        from . import ast_lock, dbpools, uws_queue
         ast_lock.serialize_parse()
         dbpools.install()
+        uws_queue.install()
         if os.environ.get(PORT_VARIABLE):
             from gavo import base
             base.setConfig("web", "serverPort", os.environ[PORT_VARIABLE])

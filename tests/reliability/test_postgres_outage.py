@@ -2,6 +2,7 @@
 errors, and DaCHS answers correctly again within 10 s of PostgreSQL's return,
 without a restart."""
 
+import random
 import subprocess
 import threading
 import time
@@ -71,6 +72,10 @@ def test_postgres_stopped_and_started_under_load(server, budget, report):
             thread.join(timeout=max(0.0, until - time.monotonic()) + traffic.REQUEST_TIMEOUT + 30)
     assert not crashes, "\n".join(crashes)
     assert not any(t.is_alive() for t in threads), "a client is still waiting for an answer"
+    # Asynchronous jobs run again too (synchronous queries cut off by the stop
+    # must not hold back the queue).
+    with requests.Session() as session:
+        jobs = [traffic.tap_async(session, server, random.Random(n), budget=60) for n in range(2)]
     every = sorted((o for per_client in outcomes for o in per_client), key=lambda o: o.at)
     before = [o for o in every if o.at < stopped_at]
     between = [o for o in every if stopped_at <= o.at < back_at]
@@ -91,6 +96,8 @@ def test_postgres_stopped_and_started_under_load(server, budget, report):
     if unclean:
         problems.append(f"{len(unclean)} unclean failures (broken connections or empty errors):"
                         f" {sorted({o.note[:150] for o in unclean})[:3]}")
+    if not all(job.ok for job in jobs):
+        problems.append(f"asynchronous jobs after the return: {[job.note for job in jobs]}")
     if not same_servers:
         problems.append(f"the DaCHS servers changed: {pids} -> {traffic.dachs_server_pids()}")
     failed_between = sum(not o.ok for o in between)
@@ -99,5 +106,6 @@ def test_postgres_stopped_and_started_under_load(server, budget, report):
            " clients (TAP, DataLink, OAI-PMH)", len(every),
            f"{len(between)} requests while down ({failed_between} clean errors), {len(unclean)} unclean;"
            f" correct again {max(recovered_in, 0):.1f} s after its return (limit {RECOVERY_LIMIT} s),"
-           f" {'same' if same_servers else 'other'} DaCHS processes", not problems)
+           f" {'same' if same_servers else 'other'} DaCHS processes; async jobs after:"
+           f" {', '.join(f'{job.seconds:.1f} s' if job.ok else 'failed' for job in jobs)}", not problems)
     assert not problems, "\n".join(problems)
