@@ -29,7 +29,8 @@ DaCHS's database connection pools are made again under a lock once
 PostgreSQL restarted (instance.dbpools: without it, a server could answer
 "connection pool is closed" until it was restarted), and the queue of
 asynchronous TAP jobs does not count the synchronous queries
-(instance.uws_queue).
+(instance.uws_queue) and a job's result is served once it is complete
+(instance.uws_results).
 """
 
 import gc
@@ -65,10 +66,11 @@ PORT_VARIABLE = "CDPP_DACHS_SERVE_PORT"
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
-        from . import ast_lock, dbpools, uws_queue
+        from . import ast_lock, dbpools, uws_queue, uws_results
         ast_lock.serialize_parse()
         dbpools.install()
         uws_queue.install()
+        uws_results.install()
         if os.environ.get(PORT_VARIABLE):
             from gavo import base
             base.setConfig("web", "serverPort", os.environ[PORT_VARIABLE])
