@@ -66,6 +66,10 @@ def did_prefix(service):
 def granule_uid(pubDID, service):
     """Return the granule_uid a publisher DID of ``service`` names; raises :class:`NotFound` otherwise."""
     prefix = did_prefix(service)
+    if not isinstance(pubDID, str):
+        raise NotFound("the ID is not UTF-8 text")
+    if not pubDID.isprintable():
+        raise NotFound(f"{pubDID!r} holds characters no granule identifier has")
     if not pubDID.startswith(prefix) or len(pubDID) == len(prefix):
         raise NotFound(f"{pubDID!r} is not a granule identifier of this service (they start with {prefix})")
     return pubDID[len(prefix):]
@@ -201,7 +205,8 @@ def make_descriptor(pubDID, service, resdir):
         if renderer == "dlmeta":
             fault = (dachs_datalink.DatalinkFault.NotFoundFault if isinstance(error, NotFound)
                      else dachs_datalink.DatalinkFault.FatalFault)
-            return fault(pubDID, str(error), semantics="#this")
+            shown = pubDID if isinstance(pubDID, str) else repr(getattr(pubDID, "original", pubDID))
+            return fault(dali.xml_text(shown), dali.xml_text(error), semantics="#this")
         descriptor.error = error
     return descriptor
 
@@ -329,6 +334,8 @@ def _single(args, name):
         value = value[0] if value else None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
+    if value is not None and not isinstance(value, str):
+        raise BadParameter(name, "is not UTF-8 text")
     return value if value not in ("", None) else None
 
 
@@ -426,6 +433,8 @@ def response(descriptor, args):
         parameters = args.get("PARAM") or []
         if isinstance(parameters, str):
             parameters = [parameters]
+        if not all(isinstance(name, str) for name in parameters):
+            raise BadParameter("PARAM", "a value is not UTF-8 text")
         if requested.strip().lower() in (PREVIEW_FORMAT, "png"):
             if len(parameters) > 1:
                 raise BadParameter("PARAM", "a quick-look shows one parameter")

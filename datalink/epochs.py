@@ -85,11 +85,16 @@ def iso_text(time):
     return time.utc.isot
 
 
+#: The MJDs of 0001-01-01T00:00 and 9999-12-31T24:00 (UTC), the times ISO 8601 and CDF epochs hold.
+MJD_RANGE = (-678575.0, 2973484.0)
+
+
 @_quiet_erfa
 def parse_mjd(value, name):
     """Return the MJD ``value`` (a number or its text, as in SODA's TIME) as a UTC :class:`Time`.
 
-    Raises :class:`BadParameter` naming ``name`` when it is not a finite number.
+    Raises :class:`BadParameter` naming ``name`` when it is not a finite number
+    within MJD_RANGE.
     """
     try:
         mjd = float(value)
@@ -97,6 +102,8 @@ def parse_mjd(value, name):
         raise BadParameter(name, f"{value!r} is not a number (MJD)") from None
     if not math.isfinite(mjd):
         raise BadParameter(name, f"{value!r} is not a finite MJD")
+    if not MJD_RANGE[0] <= mjd <= MJD_RANGE[1]:
+        raise BadParameter(name, f"{value!r} is not an MJD of the years 1 to 9999")
     return Time(mjd, format="mjd", scale="utc")
 
 
