@@ -427,7 +427,8 @@ class Dataset:
         iso = day.isoformat()
         ordinal = day.toordinal()
         for index in range(start, stop):
-            following = day + one
+            # The last day a date can hold (9999-12-31) has no following day; it is always the last granule.
+            following = day + one if day < dt.date.max else day
             next_iso = following.isoformat()
             uid = uid_head + iso[0:4] + iso[5:7] + iso[8:10]
             tmin = self._jd_start if index == 0 else ordinal + _JD_ORDINAL0
