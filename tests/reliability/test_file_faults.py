@@ -170,7 +170,8 @@ def test_async_results_on_a_full_disk(server, settings, report):
     if after[0] != "COMPLETED" or abs(len(after[3]) - len(whole[3])) > len(whole[3]) // 100:
         problems.append(f"after the disk came back: {after[:3]}")
     report("faults", "async TAP result on a full disk (256 kB tmpfs over DaCHS's job directory)", 4,
-           f"big job: {phase}, its result {'refused' if refused else 'SERVED'} (HTTP {status}, an error document);"
+           f"big job: {phase}, its result {'refused' if refused else 'SERVED'} (HTTP {status}"
+           f"{', an error document' if refused and status < 400 else ''});"
            f" small job: {small[0]}; after: {after[0]}"
            f" ({len(after[3]):,} bytes)", not problems)
     assert not problems, "\n".join(problems)
