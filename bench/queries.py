@@ -40,6 +40,6 @@ DISCOVERY = {
         "SELECT DISTINCT target_name, target_class FROM amdadb.epn_core",
     "distinct hosts (TOPCAT)": "SELECT DISTINCT instrument_host_name FROM amdadb.epn_core",
     "per dataset (TOPCAT)":
-        "SELECT granule_gid, COUNT(*) AS n, MIN(time_min) AS first, MAX(time_max) AS last"
+        "SELECT granule_gid, COUNT(*) AS n, MIN(time_min) AS start, MAX(time_max) AS stop"
         " FROM amdadb.epn_core GROUP BY granule_gid",
 }

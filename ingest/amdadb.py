@@ -344,11 +344,15 @@ VARIABLE_COLUMNS = ("granule_uid", "obs_id", "time_min", "time_max", "access_url
 GRANULE_COLUMNS = ("granule_uid", "granule_gid", "time_min", "time_max", "access_url",
                    "access_format", "access_estsize", "file_name")
 
+#: A dataset's summary of its granules: how many, the first time_min and the last
+#: time_max (discovery queries read them instead of the granules, instance.discovery).
+DATASET_SUMMARY = ("granule_count", "first_time_min", "last_time_max")
+
 #: What the datasets table holds besides the dataset's epn_core columns: whether
-#: the dataset is public, and the pieces of its granules' obs_id (obs_prefix +
-#: "_YYYYMMDD") and URLs (head + granule_uid + tail).
+#: the dataset is public, the pieces of its granules' obs_id (obs_prefix +
+#: "_YYYYMMDD") and URLs (head + granule_uid + tail), and DATASET_SUMMARY.
 DATASET_EXTRAS = ("is_public", "obs_prefix", "datalink_head", "datalink_tail",
-                  "thumbnail_head", "thumbnail_tail")
+                  "thumbnail_head", "thumbnail_tail") + DATASET_SUMMARY
 
 #: The columns of the datasets table: one row per dataset.
 DATASET_COLUMNS = tuple(c for c in COLUMNS if c not in VARIABLE_COLUMNS) + DATASET_EXTRAS
@@ -460,7 +464,7 @@ class Dataset:
                    dl_head + uid + dl_tail, None if name is None else th_head + uid + th_tail)
 
     def extras(self):
-        """Return the DATASET_EXTRAS values of the dataset (a dict)."""
+        """Return the DATASET_EXTRAS values of the dataset but its summary (a dict)."""
         return {"is_public": self.public, "obs_prefix": self.obs_prefix,
                 "datalink_head": self._datalink[0], "datalink_tail": self._datalink[1],
                 "thumbnail_head": self._thumbnail[0], "thumbnail_tail": self._thumbnail[1]}
@@ -469,7 +473,16 @@ class Dataset:
         """Return the row of the dataset in the datasets table (a dict over DATASET_COLUMNS)."""
         row = {c: self.constants.get(c) for c in DATASET_COLUMNS}
         row.update(self.extras())
+        row.update(self.summary())
         return row
+
+    def summary(self):
+        """Return the DATASET_SUMMARY values of the dataset (a dict): its granule count,
+        the time_min of its first granule and the time_max of its last (None without
+        granules), the values its granules rows hold."""
+        return {"granule_count": self.ndays,
+                "first_time_min": self._jd_start if self.ndays else None,
+                "last_time_max": self._jd_stop if self.ndays else None}
 
     def accref(self, path):
         """Return the DaCHS accref of a local file: its path below the inputs directory."""

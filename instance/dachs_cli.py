@@ -31,6 +31,10 @@ PostgreSQL restarted (instance.dbpools: without it, a server could answer
 asynchronous TAP jobs does not count the synchronous queries
 (instance.uws_queue) and a job's result is served once it is complete
 (instance.uws_results).
+
+The server and ``gavo taprun`` answer the discovery queries of amdadb.epn_core
+(counts, distinct values, per-dataset summaries) from its datasets table
+(instance.discovery).
 """
 
 import gc
@@ -78,4 +82,7 @@ def main():
         from . import tapjobs
         reactor.callWhenRunning(reactor.callLater, FREEZE_AFTER, _schedule_freezes)
         reactor.callWhenRunning(tapjobs.schedule)
+    if {"serve", "taprun"} & set(sys.argv[1:4]):  # async jobs: "gavo --ui stingy taprun"
+        from . import discovery
+        discovery.install()
     return cli.main()

@@ -53,6 +53,7 @@
       description="Dataset-related encoding, or simplified CODMAC calibration level"
       note="et_cal">
       <property key="std">1</property>
+      <values nullLiteral="-1"/>
     </column>
     <viewStatement>
       CREATE VIEW \qName AS (SELECT \colNames FROM (\granuleJoin) AS q WHERE is_public)
@@ -123,6 +124,30 @@
     <column name="thumbnail_head" type="text"
       description="thumbnail_url of a granule with a file: this, the granule_uid, thumbnail_tail."/>
     <column name="thumbnail_tail" type="text"/>
+    <column name="granule_count" type="integer" required="True"
+      description="How many granules the dataset has."/>
+    <column name="first_time_min" type="double precision"
+      description="time_min of the dataset's first granule (the smallest)."/>
+    <column name="last_time_max" type="double precision"
+      description="time_max of the dataset's last granule (the largest)."/>
+  </table>
+
+  <!-- What the discovery queries of epn_core read instead of its granules
+    (instance/discovery.py): the public datasets that have granules. -->
+  <table id="public_datasets" onDisk="True" readProfiles="defaults,untrustedquery">
+    <LOOP>
+      <codeItems>
+        for column in context.getById("datasets"):
+          yield {"name": column.name}
+      </codeItems>
+      <events>
+        <column original="datasets.\name"/>
+      </events>
+    </LOOP>
+    <viewStatement>
+      CREATE VIEW \qName AS (SELECT \colNames FROM amdadb.datasets
+        WHERE is_public AND granule_count > 0)
+    </viewStatement>
   </table>
 
   <data id="import">
@@ -150,6 +175,7 @@
   <data id="views">
     <make table="epn_core"/>
     <make table="epn_core_restricted"/>
+    <make table="public_datasets"/>
   </data>
 
   <service id="q" allowed="form">

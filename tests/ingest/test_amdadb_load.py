@@ -63,12 +63,29 @@ def query(conn, sql, args=()):
         return cur.fetchall()
 
 
+def summaries_match_granules(db):
+    """Return True if each dataset's summary columns hold its granules' count, first
+    time_min and last time_max, and the public_datasets view its public datasets."""
+    stored = query(db, f"SELECT granule_gid, granule_count, first_time_min, last_time_max"
+                       f" FROM {SCHEMA}.datasets ORDER BY granule_gid")
+    counted = query(db, f"SELECT d.granule_gid, count(g.granule_uid)::int, min(g.time_min),"
+                        f" max(g.time_max) FROM {SCHEMA}.datasets AS d LEFT JOIN"
+                        f" {SCHEMA}.granules AS g USING (granule_gid)"
+                        f" GROUP BY d.granule_gid ORDER BY d.granule_gid")
+    public = query(db, f"SELECT granule_gid FROM {SCHEMA}.datasets WHERE is_public"
+                       f" AND granule_count > 0 ORDER BY granule_gid")
+    return stored == counted and public == query(
+        db, f"SELECT granule_gid FROM {SCHEMA}.public_datasets ORDER BY granule_gid")
+
+
 def test_full_load_swaps_in_complete_tables(db):
     result = load.full_load(db, mapped(), schema=SCHEMA)
     assert result == {"public": 5833, "restricted": 1998, "products": 1}
     assert query(db, f"SELECT count(*), count(DISTINCT granule_uid) FROM {SCHEMA}.epn_core") == [(5833, 5833)]
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core WHERE granule_gid LIKE 'so-pas%%'") == [(0,)]
     assert query(db, f"SELECT DISTINCT granule_gid FROM {SCHEMA}.epn_core_restricted") == [("so-pas-momgr1",)]
+    assert summaries_match_granules(db)
+    assert ("so-pas-momgr1",) not in query(db, f"SELECT granule_gid FROM {SCHEMA}.public_datasets")
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.granules") == [(5833 + 1998,)]
     row = query(db, f"SELECT target_name, target_class, instrument_host_name, time_min, access_format,"
                     f" file_name FROM {SCHEMA}.epn_core WHERE granule_uid = 'mms1-fgm-brst_20151016'")
@@ -87,8 +104,9 @@ def test_full_load_swaps_in_complete_tables(db):
     # role reads the public granules only.
     grants = {view: query(db, "SELECT grantee, privilege_type FROM information_schema.role_table_grants"
                               " WHERE table_schema = %s AND table_name = %s", (SCHEMA, view))
-              for view in ("epn_core", "epn_core_restricted")}
+              for view in ("epn_core", "epn_core_restricted", "public_datasets")}
     assert ("untrusted", "SELECT") in grants["epn_core"]
+    assert ("untrusted", "SELECT") in grants["public_datasets"]
     assert ("untrusted", "SELECT") not in grants["epn_core_restricted"]
     assert query(db, "SELECT accesspath, mime FROM dc.products WHERE sourcetable = %s",
                  (f"{SCHEMA}.epn_core",)) == [
@@ -177,8 +195,8 @@ def test_readers_see_the_old_or_the_new_table_never_a_mix(db):
 def test_a_failed_load_leaves_the_published_table(db):
     load.full_load(db, mapped(), schema=SCHEMA)
     datasets = mapped()
-    # processing_level is NOT NULL: the COPY of this dataset fails.
-    datasets[-1].constants["processing_level"] = None
+    # A dataset given twice: its granules break the unique index on granule_uid.
+    datasets.append(datasets[-1])
     with pytest.raises(load.LoadError, match="unchanged"):
         load.full_load(db, datasets, schema=SCHEMA)
     assert query(db, f"SELECT count(*) FROM {SCHEMA}.epn_core") == [(5833,)]
@@ -207,6 +225,9 @@ def test_incremental_update_rewrites_only_what_changed(db, tmp_path):
     untouched = [u for u in before if u.startswith(("mms1", "juno", "ros", "swarma"))]
     assert all(before[u] == after[u] for u in untouched)
     assert all(before.get(u) != after[u] for u in after if u.startswith("ace-mag-real"))
+    assert summaries_match_granules(db)
+    assert query(db, f"SELECT granule_count FROM {SCHEMA}.datasets"
+                     " WHERE granule_gid = 'ace-mag-real'") == [(99,)]
     # Nothing changed: nothing rewritten.
     again = load.incremental_load(db, mapped(tree), schema=SCHEMA)
     assert (again["changed"], again["removed"], again["public"]) == ([], [], 0)
