@@ -1,5 +1,6 @@
 """Warnings handled in one thread leave other threads' warnings alone (the server slices in threads)."""
 
+import concurrent.futures
 import threading
 import warnings
 from types import SimpleNamespace
@@ -32,15 +33,12 @@ def test_other_threads_warnings_stay_warnings():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        warner = threading.Thread(target=warn)
-        workers = [threading.Thread(target=units) for _ in range(3)]
-        warner.start()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=60)
-        stop.set()
-        warner.join(timeout=10)
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            warner = pool.submit(warn)
+            for done in [pool.submit(units) for _ in range(3)]:
+                done.result(timeout=60)
+            stop.set()
+            warner.result(timeout=10)
     assert not raised
     assert warnings.filters == filters
 
