@@ -20,7 +20,7 @@ test:
 	@bin/test
 
 # The reliability suite with its full figures (load, faults, hostile input, restricted data;
-# about 10 min; `make test` runs it shortened); it ends with the table of what held.
+# about 4 min; `make test` runs it shortened); it ends with the table of what held.
 reliability:
 	@CDPP_RELIABILITY=full bin/test tests/reliability
 
