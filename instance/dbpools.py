@@ -19,16 +19,27 @@ connections that come back to it.  The pools themselves are DaCHS's
 import contextlib
 import threading
 
-#: DaCHS's managers: (name, database profile, autocommitted).
+#: DaCHS's managers: (name, database profile, autocommitted, one connection kept).
 MANAGERS = (
-    ("getUntrustedConn", "untrustedquery", True),
-    ("getTableConn", "trustedquery", True),
-    ("getAdminConn", "admin", True),
-    ("getWritableUntrustedConn", "untrustedquery", False),
-    ("getWritableTableConn", "trustedquery", False),
-    ("getWritableAdminConn", "admin", False),
+    ("getUntrustedConn", "untrustedquery", True, False),
+    ("getTableConn", "trustedquery", True, False),
+    ("getAdminConn", "admin", True, True),
+    ("getWritableUntrustedConn", "untrustedquery", False, True),
+    ("getWritableTableConn", "trustedquery", False, True),
+    ("getWritableAdminConn", "admin", False, True),
 )
-MIN_CONNECTIONS, MAX_CONNECTIONS = 2, 20
+
+
+def pool_sizes(singleton):
+    """Returns the (minimum, maximum) connections of a pool as this DaCHS makes
+    them: ``[db]poolSize`` (or one connection) and 200 on DaCHS 2.11, 2 and 20
+    on DaCHS 2.7, which has no such setting."""
+    from gavo import base
+    try:
+        size = int(base.getConfig("db", "poolSize"))
+    except Exception:  # DaCHS 2.7: NoConfigItem
+        return 2, 20
+    return (1 if singleton else size), 200
 
 
 def _close(connection):
@@ -38,10 +49,10 @@ def _close(connection):
         pass
 
 
-def connection_manager(sqlsupport, profile, autocommitted, minconn=MIN_CONNECTIONS,
-                       maxconn=MAX_CONNECTIONS):
+def connection_manager(sqlsupport, profile, autocommitted, minconn=2, maxconn=20):
     """Returns a context manager giving a connection of ``profile`` from a pool
-    that is made again, under a lock, once it is stale or closed."""
+    that is made again, under a lock, once it is stale or closed (its ``pool``
+    attribute, as DaCHS's, is the list holding the current pool)."""
     import psycopg2
     import psycopg2.pool
 
@@ -88,6 +99,7 @@ def connection_manager(sqlsupport, profile, autocommitted, minconn=MIN_CONNECTIO
                 raise
         give_back(owner, conn, close=conn.closed)
 
+    connection.pool = current
     return connection
 
 
@@ -98,10 +110,10 @@ def install():
     from gavo.base import sqlsupport
 
     replaced = []
-    for name, profile, autocommitted in MANAGERS:
+    for name, profile, autocommitted, singleton in MANAGERS:
         if not hasattr(sqlsupport, name):
             continue
-        manager = connection_manager(sqlsupport, profile, autocommitted)
+        manager = connection_manager(sqlsupport, profile, autocommitted, *pool_sizes(singleton))
         setattr(sqlsupport, name, manager)
         if hasattr(base, name):
             setattr(base, name, manager)

@@ -59,9 +59,9 @@ def test_install_replaces_the_managers_dachs_uses(server):
     from gavo import base
     from gavo.base import sqlsupport
 
-    originals = {name: getattr(sqlsupport, name) for name, _, _ in dbpools.MANAGERS}
+    originals = {name: getattr(sqlsupport, name) for name, *_ in dbpools.MANAGERS}
     try:
-        assert dbpools.install() == [name for name, _, _ in dbpools.MANAGERS]
+        assert dbpools.install() == [name for name, *_ in dbpools.MANAGERS]
         assert base.getTableConn is sqlsupport.getTableConn is not originals["getTableConn"]
         with base.getWritableAdminConn() as conn:
             cursor = conn.cursor()
