@@ -2,7 +2,6 @@
 TAP query and its DataLink download, and the disk of asynchronous TAP results
 running full.  Each gets a clean error, and the next request is served."""
 
-import os
 import shutil
 import subprocess
 import time
