@@ -6,8 +6,9 @@ asynchronous job only while fewer than ``[async]maxTAPRunning`` (2) jobs
 are EXECUTING.  Two synchronous queries at a time therefore hold back every
 asynchronous job (under load TOPCAT's jobs waited seconds in QUEUED), and
 a synchronous query cut off by a PostgreSQL restart or a server stop stays
-EXECUTING: after a PostgreSQL outage under load, asynchronous jobs stayed
-QUEUED.
+EXECUTING until instance.tapjobs sweeps it, a minute past its execution
+time: after a PostgreSQL outage under load, asynchronous jobs stayed QUEUED
+meanwhile.
 
 :func:`install` makes the TAP service's count of running jobs leave out
 those run inside the server (pid below 2, as DaCHS's own check of hung jobs
