@@ -8,11 +8,14 @@ Without it the same tests run with short durations and counts.
 """
 
 import os
+import tempfile
 from dataclasses import dataclass
 
 import pytest
 
 FULL = os.environ.get("CDPP_RELIABILITY", "short") == "full"
+# hypothesis keeps its caches (the Unicode tables of its text strategies) out of the repository.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "cdpp-epntap-hypothesis"))
 
 
 @dataclass(frozen=True)
