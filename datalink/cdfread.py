@@ -278,6 +278,22 @@ class CdfFile:
         return low
 
 
+    def records_between(self, time_variable, start_time=None, stop_time=None, closed=True):
+        """Return (first, stop): the records [first, stop) of ``time_variable`` inside an interval.
+
+        ``start_time`` and ``stop_time`` are UTC :class:`~astropy.time.Time`
+        (None: the start or end of the file); the stop is included when
+        ``closed`` (DataLink's intervals), excluded otherwise (HAPI's).
+        """
+        epoch_type = self.data_type(time_variable)
+        first, stop = 0, self.record_count(time_variable)
+        if start_time is not None:
+            first = self.search(time_variable, epochs.time_to_epoch(start_time, epoch_type), "left")
+        if stop_time is not None:
+            stop = self.search(time_variable, epochs.time_to_epoch(stop_time, epoch_type),
+                               "right" if closed else "left")
+        return first, max(first, stop)
+
 class Slice:
     """The records of some parameters of one file inside a time interval.
 
@@ -327,6 +343,26 @@ class Slice:
             )
 
 
+def columns(file, names, time_variable):
+    """Return the :class:`Parameter` of each of ``names``, then of the time-varying axes they depend on.
+
+    Those axes (``DEPEND_i`` variables with one value per record of
+    ``time_variable``) are what a slice needs besides the parameters to
+    place their values.
+    """
+    names = list(names)
+    described = [file.describe(p) for p in names]
+    for parameter in list(described):
+        for axis in parameter.axes:
+            if (
+                axis.values is None
+                and axis.variable not in names
+                and file.time_variable(axis.variable) == time_variable
+            ):
+                names.append(axis.variable)
+                described.append(file.describe(axis.variable))
+    return described
+
 def open_slice(path, start=None, stop=None, parameters=None):
     """Return the :class:`Slice` of the CDF file ``path`` between ``start`` and ``stop``.
 
@@ -362,23 +398,8 @@ def open_slice(path, start=None, stop=None, parameters=None):
     else:
         time_variable = file.main_time_variable()
         names = [p for p in allowed if file.time_variable(p) == time_variable]
-    described = [file.describe(p) for p in names]
-    for parameter in list(described):
-        for axis in parameter.axes:
-            if (
-                axis.values is None
-                and axis.variable not in names
-                and file.time_variable(axis.variable) == time_variable
-            ):
-                names.append(axis.variable)
-                described.append(file.describe(axis.variable))
-    epoch_type = file.data_type(time_variable)
-    first = 0
-    stop_record = file.record_count(time_variable)
-    if start_time is not None:
-        first = file.search(time_variable, epochs.time_to_epoch(start_time, epoch_type), "left")
-    if stop_time is not None:
-        stop_record = file.search(time_variable, epochs.time_to_epoch(stop_time, epoch_type), "right")
+    described = columns(file, names, time_variable)
+    first, stop_record = file.records_between(time_variable, start_time, stop_time)
     stop_record = max(first, min(stop_record, min(file.record_count(p.name) for p in described)))
     if stop_record > first:
         for parameter in described:  # fail now, before any output, on unreadable records

@@ -24,6 +24,7 @@ from gavo.svcs import streaming
 from twisted.web import http
 
 from ingest import links as granule_links
+from ingest.amdadb import hapi_dataset_id
 
 from . import dali, epochs, formats
 from .cdfread import CdfFile
@@ -217,18 +218,23 @@ def _dlget_url(core, descriptor, **parameters):
     return core.parent.getURL("dlget") + "?" + query
 
 
-def hapi_urls(dataset, start, stop):
-    """Return (info URL, data URL) of the dataset on its HAPI server between two ISO times, or None.
+def hapi_urls(dataset, start, stop, local=False):
+    """Return (info URL, data URL) of the dataset on a HAPI server between two ISO times, or None.
 
-    The server and the dataset id come from the SPASE record's HAPI AccessURL
-    and ProductKey (the record's last ResourceID segment without one).
+    With ``local`` (the granule's file is in this server's archive) the
+    server is this one's (``<serverURL>/hapi``, HAPI 3 names); otherwise it
+    is the SPASE record's HAPI AccessURL (HAPI 2 names, which AMDA's
+    server takes).  The dataset id is :func:`ingest.amdadb.hapi_dataset_id`'s.
     """
     if dataset is None:
         return None
+    quoted = urllib.parse.quote(hapi_dataset_id(dataset), safe="")
+    if local:
+        base_url = base.getConfig("web", "serverURL").rstrip("/") + "/hapi"
+        return (f"{base_url}/info?dataset={quoted}",
+                f"{base_url}/data?dataset={quoted}&start={start}&stop={stop}")
     for access in dataset.access_urls("HAPI"):
-        key = access.product_keys[0] if access.product_keys else dataset.local_id
         base_url = access.url.rstrip("/")
-        quoted = urllib.parse.quote(key, safe="")
         return (f"{base_url}/info?id={quoted}",
                 f"{base_url}/data?id={quoted}&time.min={start}&time.max={stop}")
     return None
@@ -269,7 +275,8 @@ def links(core, descriptor):
         yield LinkDef(descriptor.pubDID, row["thumbnail_url"], semantics="#preview",
                       contentType=PNG_MEDIA_TYPE, description="Preview of the granule (PNG)")
     if row.get("time_min") is not None and row.get("time_max") is not None:
-        hapi = hapi_urls(descriptor.dataset, _iso_of_jd(row["time_min"]), _iso_of_jd(row["time_max"]))
+        hapi = hapi_urls(descriptor.dataset, _iso_of_jd(row["time_min"]), _iso_of_jd(row["time_max"]),
+                         local=descriptor.path is not None)
         if hapi:
             yield LinkDef(descriptor.pubDID, hapi[0], semantics="#auxiliary", contentType="application/json",
                           description="HAPI description (info) of the granule's dataset")

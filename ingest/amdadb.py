@@ -304,6 +304,12 @@ def landing_page(resource_id, landing_base):
     return f"{landing_base.rstrip('/')}/{resource_id[len('spase://'):]}.html"
 
 
+def hapi_dataset_id(record):
+    """Return the HAPI id of a NumericalData record: its last ResourceID segment, unless its
+    HAPI AccessURLs give ProductKeys without it (then the first of them)."""
+    keys = [k for u in record.access_urls("HAPI") for k in u.product_keys]
+    return keys[0] if keys and record.local_id not in keys else record.local_id
+
 # --- one dataset -------------------------------------------------------------
 
 
@@ -545,10 +551,8 @@ def map_dataset(catalog, dataset, *, now, settings, archive, data_dir=None):
                    "not allowed in a granule_uid")
     warnings = []
     hapi = dataset.access_urls("HAPI")
-    keys = [k for u in hapi for k in u.product_keys]
-    hapi_id = dataset_id
-    if keys and dataset_id not in keys:
-        hapi_id = keys[0]
+    hapi_id = hapi_dataset_id(dataset)
+    if hapi_id != dataset_id:
         warnings.append(f"access_url: the HAPI ProductKey {hapi_id} differs from the "
                         f"ResourceID's last segment {dataset_id}; HAPI links use the ProductKey")
     instruments = catalog.instruments(dataset)

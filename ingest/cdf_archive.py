@@ -44,6 +44,30 @@ def _days_from_epochs(path):
     return [first + dt.timedelta(days=i) for i in range((stop - first).days + 1)]
 
 
+def index_dataset(top, on_skip=None):
+    """Return {date: path} for the CDF files under the dataset directory ``top``.
+
+    A file whose day cannot be told is passed to ``on_skip(path, reason)``
+    and left out; of two files for one day, the first in name order is kept.
+    """
+    days = {}
+    for root, dirs, files in os.walk(top):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.lower().endswith(".cdf"):
+                continue
+            path = os.path.join(root, name)
+            try:
+                covered = _days_in_file(path)
+            except Exception as exc:  # cdflib raises many kinds on broken files
+                if on_skip:
+                    on_skip(path, f"unreadable CDF file: {exc}")
+                continue
+            for day in covered:
+                days.setdefault(day, path)
+    return days
+
+
 def index(data_dir, on_skip=None):
     """Return {dataset id: {date: path}} for the CDF files under ``data_dir``.
 
@@ -57,21 +81,7 @@ def index(data_dir, on_skip=None):
         top = os.path.join(data_dir, dataset_id)
         if not os.path.isdir(top):
             continue
-        days = {}
-        for root, dirs, files in os.walk(top):
-            dirs.sort()
-            for name in sorted(files):
-                if not name.lower().endswith(".cdf"):
-                    continue
-                path = os.path.join(root, name)
-                try:
-                    covered = _days_in_file(path)
-                except Exception as exc:  # cdflib raises many kinds on broken files
-                    if on_skip:
-                        on_skip(path, f"unreadable CDF file: {exc}")
-                    continue
-                for day in covered:
-                    days.setdefault(day, path)
+        days = index_dataset(top, on_skip)
         if days:
             found[dataset_id] = days
     return found

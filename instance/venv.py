@@ -30,6 +30,18 @@ def python(venv):
     return Path(venv) / "bin" / "python"
 
 
+#: Debian's packages that the venv must keep: PyPI dependencies (pandas for
+#: hapiclient, say) may not replace them by versions Debian's compiled
+#: packages (astropy, scipy, matplotlib) were not built for.
+PINNED = ("numpy",)
+
+
+def system_pins():
+    """Returns pip constraints holding PINNED at the versions of Debian's Python."""
+    result = subprocess.run(["/usr/bin/python3", "-c", "import importlib.metadata as m; print('\\n'.join("
+        f"f'{{n}}=={{m.version(n)}}' for n in {PINNED!r}))"], capture_output=True, text=True, check=True)
+    return result.stdout
+
 def ensure(venv):
     """Creates the venv and installs the project in it when its sources
     changed; returns True if it installed anything."""
@@ -43,9 +55,11 @@ def ensure(venv):
         shutil.rmtree(venv, ignore_errors=True)
         run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", venv])
     say("installing the project and its PyPI dependencies")
+    constraints = venv / "constraints.txt"
+    constraints.write_text(system_pins())
     try:
         run([python(venv), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-            f"{REPO}[test]"], timeout=1800)
+            "--constraint", constraints, f"{REPO}[test]"], timeout=1800)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         raise BringUpError("pip could not install the project's dependencies (see the"
             " log): check that PyPI is reachable, then run `make serve` again")

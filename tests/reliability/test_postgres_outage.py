@@ -4,6 +4,7 @@ without a restart."""
 
 import random
 import subprocess
+import sys
 import threading
 import time
 
@@ -30,6 +31,14 @@ def control(major, action):
 def online(major):
     """Returns True if the cluster <major>/main is online."""
     return postgres.clusters().get((major, postgres.CLUSTER), ("", "down"))[1] == "online"
+
+
+def forget_connections():
+    """Marks the connection pools DaCHS keeps in this process (for the tests that
+    run DaCHS code in it) stale: their connections died with PostgreSQL."""
+    sqlsupport = sys.modules.get("gavo.base.sqlsupport")
+    if sqlsupport is not None:
+        sqlsupport.CustomConnectionPool.serverRestarted()
 
 
 def clean_error(outcome):
@@ -68,6 +77,7 @@ def test_postgres_stopped_and_started_under_load(server, budget, report):
     finally:
         if not online(major):
             control(major, "start")
+        forget_connections()
         for thread in threads:
             thread.join(timeout=max(0.0, until - time.monotonic()) + traffic.REQUEST_TIMEOUT + 30)
     assert not crashes, "\n".join(crashes)
