@@ -145,7 +145,11 @@ class Application:
         for dataset in sorted(self.archive.datasets().values(), key=lambda d: d.id):
             entry = {"id": dataset.id, "title": dataset.title}
             if depth == "all":
-                description = self.describe(dataset)
+                try:
+                    description = self.describe(dataset)
+                except HapiError as error:  # its files cannot be read: logged, left out
+                    LOG.error("HAPI catalog: %s left out: %s", dataset.id, error)
+                    continue
                 described = dict(description.info)
                 del described["HAPI"], described["status"]
                 entry["info"] = described

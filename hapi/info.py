@@ -6,12 +6,14 @@ by default: the file's data variables on its main time axis, then the
 time-varying axes (``DEPEND_i``) they depend on; the time parameter (``Time``)
 is that axis, written with the decimals of its CDF epoch type.  ``startDate`` and
 ``stopDate`` are the first and last records of the archive's first and last
-files; the sample interval is the first hour of the newest file, in whole
-seconds.
+files (the newest that can be read, of the last five); the sample interval
+is the first hour of that file, in whole seconds.
 """
 
+import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from datalink.textformat import number_texts
 
 from .errors import HapiError
 
+LOG = logging.getLogger("hapi")
 HAPI_VERSION = "3.3"
 #: numpy types written as HAPI integers (4-byte signed); the others are doubles.
 _INTEGER_KINDS = (np.int8, np.int16, np.int32, np.uint8, np.uint16)
@@ -154,6 +157,37 @@ def _second(time64):
     return np.datetime64(time64, "s").astype("datetime64[ns]")
 
 
+def _first_record(path, time_variable):
+    """Return the datetime64 of a file's first record, or None (logged) when it cannot be read."""
+    try:
+        file = cdfread.CdfFile(path)
+        return _bounds(file, time_variable if time_variable in file.variables else file.main_time_variable())[0]
+    except DataLinkError as error:
+        LOG.error("HAPI: %s", error)
+        return None
+
+
+#: How many files, from the newest back, are tried for a dataset's description.
+TRIED_FILES = 5
+
+
+def _newest_readable(files):
+    """Return the :class:`~datalink.cdfread.CdfFile` of the newest of ``files`` that can be read.
+
+    The files tried and found broken are logged; raises the error of the
+    last one tried when none of the newest :data:`TRIED_FILES` can be read.
+    """
+    for number, (path, _, _) in enumerate(reversed(files[-TRIED_FILES:]), 1):
+        try:
+            file = cdfread.CdfFile(path)
+            file.main_time_variable()
+            return file
+        except DataLinkError as error:
+            LOG.error("HAPI: %s", error)
+            if number == min(TRIED_FILES, len(files)):
+                raise
+
+
 def describe(dataset, settings):
     """Return the :class:`Description` of a :class:`~hapi.catalog.Dataset`.
 
@@ -163,20 +197,19 @@ def describe(dataset, settings):
     if not files:
         raise HapiError(1500, f"no readable data file of {dataset.id} in the archive")
     try:
-        newest = cdfread.CdfFile(files[-1][0])
+        newest = _newest_readable(files)
         time_variable = newest.main_time_variable()
         names = [name for name in newest.parameters() if newest.time_variable(name) == time_variable]
         described = cdfread.columns(newest, names, time_variable)
         epoch_type = newest.data_type(time_variable)
-        oldest = cdfread.CdfFile(files[0][0]) if len(files) > 1 else newest
-        start, _ = _bounds(oldest, time_variable if time_variable in oldest.variables
-                           else oldest.main_time_variable())
         sample_start, stop = _bounds(newest, time_variable)
     except DataLinkError as error:
         raise HapiError(1500, f"a data file of {dataset.id} cannot be read") from error
     digits = epochs.ISO_DIGITS[epoch_type]
+    first_path, first_day, _ = files[0]
+    start = sample_start if Path(first_path) == newest.path else _first_record(first_path, time_variable)
     if start is None or np.isnat(start):
-        start = sample_start
+        start = np.datetime64(first_day, "ns")
     if start is None or stop is None or np.isnat(start) or np.isnat(stop):
         raise HapiError(1500, f"the data files of {dataset.id} hold no time")
     served = [p.name for p in described]

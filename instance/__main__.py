@@ -139,8 +139,12 @@ def fix_pgsphere(args):
 
 
 def test_packages(args):
+    import shutil
+
     from . import debian
     debian.ensure(debian.TEST_PACKAGES)
+    if shutil.which("npm") is None:
+        debian.ensure(debian.NODE_PACKAGES)
 
 
 def main(argv=None):

@@ -24,6 +24,8 @@ POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 # for the ansible deployment check, each in its own network namespace; a JDK
 # for the launcher that runs STILTS's DataLink validator with the vocabulary.
 TEST_PACKAGES = ["debootstrap", "iproute2", "default-jdk-headless"]
+# node and npm for the HAPI verifier, where the host has no npm (of Debian's or another node).
+NODE_PACKAGES = ["nodejs", "npm"]
 
 _updated = False
 

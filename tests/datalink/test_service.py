@@ -78,7 +78,7 @@ def _did(uid):
     return f"ivo://cdpp.irap/~?amdadb/{uid}"
 
 
-def test_datalink_document_lists_every_link(document, granules):
+def test_datalink_document_lists_every_link(document, granules, settings):
     rows, _, response = document
     assert response.headers["content-type"].startswith("application/x-votable+xml")
     assert [r for r in rows if r["error_message"]] == []
@@ -91,11 +91,12 @@ def test_datalink_document_lists_every_link(document, granules):
     assert this["access_url"] == granules["file"]["access_url"]
     assert this["content_type"] == "application/x-cdf"
     assert by_semantics["#documentation"][0]["access_url"] == granules["file"]["external_link"]
+    # The granule's file is in this server's archive: its HAPI is this server's.
     auxiliary = sorted(r["access_url"] for r in by_semantics["#auxiliary"])
     assert auxiliary == [
-        "https://amda.irap.omp.eu/service/hapi/data?id=mms1-fgm-brst"
-        "&time.min=2015-10-16T00:00:00Z&time.max=2015-10-17T00:00:00Z",
-        "https://amda.irap.omp.eu/service/hapi/info?id=mms1-fgm-brst",
+        f"{settings['CDPP_SERVER_URL']}/hapi/data?dataset=mms1-fgm-brst"
+        "&start=2015-10-16T00:00:00Z&stop=2015-10-17T00:00:00Z",
+        f"{settings['CDPP_SERVER_URL']}/hapi/info?dataset=mms1-fgm-brst",
     ]
 
 
@@ -270,6 +271,9 @@ def test_granule_served_by_hapi_only(granules, dlget):
     assert [r for r in votable.resources if r.type == "meta"] == []
     this = next(r for r in rows if r["semantics"] == "#this")
     assert this["access_url"] == granules["hapi"]["access_url"] and this["content_type"] == "text/csv"
+    # No file here: the dataset's HAPI is the one its SPASE record names (AMDA's).
+    auxiliary = next(r for r in rows if r["semantics"] == "#auxiliary")
+    assert auxiliary["access_url"].startswith("https://amda.irap.omp.eu/service/hapi/info?id=")
     did = urllib.parse.parse_qs(urllib.parse.urlparse(granules["hapi"]["datalink_url"]).query)["ID"][0]
     assert "no CDF file here" in _dali_error(_get(dlget, ID=did, FORMAT="VOTable"), 404)
 
