@@ -4,7 +4,7 @@ import numpy as np
 import orjson
 import pytest
 
-from conftest import BROKEN, HALF_BROKEN, RESTRICTED, SHARED, TWO_DAYS, json_of
+from hapi_archive import BROKEN, HALF_BROKEN, RESTRICTED, SHARED, TWO_DAYS, add_file, add_record, json_of
 from datalink import cdfread
 from datalink.formats import slice_stream
 
@@ -268,7 +268,7 @@ def test_repeated_and_undecodable_query_fields(get):
 
 def test_archive_changes_are_seen(archive, app, get, monkeypatch):
     """A dataset directory added to the archive is served once the archive is looked at again."""
-    from conftest import add_file, add_record
+    from hapi_archive import add_file, add_record
     from hapi import catalog
 
     spase_dir, data_dir = archive

@@ -98,6 +98,14 @@ def test_datalink_auxiliary_gives_the_slice(server, settings):
     assert [row.split(",") for row in hapi_rows] == [[row[0] + "Z"] + row[1:] for row in slice_rows]
 
 
+def test_csv_is_compressed_for_clients_that_accept_it(server):
+    params = {"dataset": MMS, "start": INTERVAL[0], "stop": INTERVAL[1]}
+    compressed = requests.get(server + "/hapi/data", params=params, headers={"Accept-Encoding": "gzip"}, timeout=60)
+    plain = requests.get(server + "/hapi/data", params=params, headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert compressed.headers.get("Content-Encoding") == "gzip" and "Content-Encoding" not in plain.headers
+    assert compressed.content == plain.content and len(plain.content) > 100_000
+
+
 def test_restricted_dataset_is_unknown(server):
     for path, params in (("info", {}), ("data", {"start": "2020-04-15", "stop": "2020-04-16"})):
         answer = requests.get(f"{server}/hapi/{path}", timeout=30, params={"dataset": "so-pas-momgr1", **params})

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from conftest import SHARED, TWO_DAYS
+from hapi_archive import SHARED, TWO_DAYS
 from instance.settings import REPO
 from verifier import verify
 

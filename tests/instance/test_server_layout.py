@@ -61,10 +61,13 @@ def test_proxy_routes_hapi_to_its_server_and_the_rest_to_every_dachs_process(lay
     assert "least_conn;" in upstream
     assert "server 127.0.0.1:9101 " in upstream and "server 127.0.0.1:9102 " in upstream
     assert "server 127.0.0.1:9099;" in config.split("upstream cdpp_hapi {", 1)[1]
+    blocks = {}
     for location in ("location = /hapi {", "location /hapi/ {"):
         assert location in config
-        assert config.split(location, 1)[1].split("}", 1)[0].strip() == \
-            "proxy_pass http://cdpp_hapi;"
+        blocks[location] = config.split(location, 1)[1].split("}", 1)[0].split()
+        assert blocks[location][:2] == ["proxy_pass", "http://cdpp_hapi;"]
+    # HAPI's csv and json compressed for the clients that accept it
+    assert " ".join(blocks["location /hapi/ {"]).endswith("gzip_types text/csv application/json;")
     assert "proxy_pass http://cdpp_dachs;" in config.split("location / {", 1)[1]
     assert "proxy_buffering off;" in config
 

@@ -246,8 +246,8 @@ def percentiles(outcomes):
     return p50 * 1000, p99 * 1000
 
 
-def dachs_server_pids():
-    """Returns the pids of the running DaCHS web servers (``dachs serve start``), from /proc."""
+def _pids(matches):
+    """Returns the pids of the processes whose argv (a list of bytes) ``matches``, from /proc."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -256,10 +256,20 @@ def dachs_server_pids():
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        names = [os.path.basename(a) for a in argv[:2]]
-        if any(n in (b"dachs", b"gavo") for n in names) and b"serve" in argv and b"start" in argv:
+        if matches(argv):
             pids.append(int(entry.name))
     return sorted(pids)
+
+
+def dachs_server_pids():
+    """Returns the pids of the running DaCHS web servers (``dachs serve start``)."""
+    return _pids(lambda argv: any(os.path.basename(a) in (b"dachs", b"gavo") for a in argv[:2])
+                 and b"serve" in argv and b"start" in argv)
+
+
+def hapi_server_pids():
+    """Returns the pids of the running HAPI server (``python -m hapi serve``: its master and workers)."""
+    return _pids(lambda argv: argv[1:4] == [b"-m", b"hapi", b"serve"])
 
 
 def rss_bytes(pids):
