@@ -74,31 +74,34 @@ _ORJSON_FLOATS = (2e-4, 1e12)
 _ORJSON_DTYPES = ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8")
 
 
-def row_texts(values, end=b""):
+def row_texts(values, end=b"", sep=b" "):
     """Return the texts of the rows of the 2-D numeric array ``values``: a list of bytes.
 
-    Each row is its values, each preceded by a space and written as by
-    :func:`number_texts`, then ``end``.
+    Each row is its values, each preceded by ``sep`` (a space, or a comma)
+    and written as by :func:`number_texts`, then ``end``.
     """
     values = np.asarray(values)
     if values.dtype.str[1:] not in _ORJSON_DTYPES or values.shape[0] == 0:
-        return _numpy_rows(values, end)
+        return _numpy_rows(values, end, sep)
     values = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
     text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)
-    rows = (b" " + text[2:-2] + end).replace(b",", b" ").replace(b"] [", end + b"] [ ").split(b"] [")
+    text = sep + text[2:-2] + end
+    if sep != b",":
+        text = text.replace(b",", sep)
+    rows = text.replace(b"]" + sep + b"[", end + b"]" + sep + b"[" + sep).split(b"]" + sep + b"[")
     if values.dtype.kind == "f":
         low, high = _ORJSON_FLOATS
         with np.errstate(invalid="ignore"):
             magnitude = np.abs(values)
             other = ~((magnitude >= low) & (magnitude < high)) & (values != 0)
         redo = np.flatnonzero(other.any(axis=1))
-        for index, row in zip(redo.tolist(), _numpy_rows(values[redo], end)):
+        for index, row in zip(redo.tolist(), _numpy_rows(values[redo], end, sep)):
             rows[index] = row
     return rows
 
 
-def _numpy_rows(values, end):
-    return [b" " + b" ".join(row) + end for row in number_texts(values).tolist()]
+def _numpy_rows(values, end, sep):
+    return [sep + sep.join(row) + end for row in number_texts(values).tolist()]
 
 
 def join_lines(columns):

@@ -14,13 +14,15 @@ import numpy as np
 import orjson
 from astropy.time import Time
 
-from datalink import cdfread, epochs
+from datalink import ascii, cdfread, epochs
 from datalink.errors import CorruptFile
 from datalink.textformat import join_lines, row_texts
 
 from .info import subset_info
 
 FORMATS = ("csv", "binary", "json")
+#: Records written at a time (as DataLink's ASCII slices do): a few MB of text.
+LINES = ascii.LINES
 MEDIA_TYPES = {"csv": "text/csv", "binary": "application/octet-stream", "json": "application/json"}
 
 
@@ -46,11 +48,21 @@ def _values(file, column, chunk, count):
                    dtype=np.int32 if column.integer else np.float64)
 
 
+def time_texts(times, digits):
+    """Return the HAPI texts of ``datetime64[ns]`` times (``YYYY-MM-DDThh:mm:ss.fff…Z``) as an ``S`` array."""
+    texts = epochs.iso_bytes(times, digits)
+    width = texts.dtype.itemsize
+    out = np.empty((texts.shape[0], width + 1), dtype=np.uint8)
+    out[:, :width] = texts.view(np.uint8).reshape(-1, width)
+    out[:, width] = ord("Z")
+    return out.view(f"S{width + 1}").reshape(-1)
+
+
 def chunks(dataset, description, columns, start, stop):
     """Yield (time texts, [values of each column]) blocks of a dataset's records in [start, stop).
 
-    ``start`` and ``stop`` are UTC :class:`Time`; time texts are bytes
-    ending in ``Z``; values are 2-D arrays (records, values per record).
+    ``start`` and ``stop`` are UTC :class:`Time`; time texts are an ``S``
+    array (:func:`time_texts`); values are 2-D arrays (records, values per record).
     Records whose time is a fill value are left out.  Raises
     :class:`~datalink.errors.CorruptFile` for a file that cannot be read or
     lacks the time axis.
@@ -76,8 +88,7 @@ def chunks(dataset, description, columns, start, stop):
             if not keep.all():
                 times, values = times[keep], [v[keep] for v in values]
             if times.shape[0]:
-                texts = [t + b"Z" for t in epochs.iso_bytes(times, description.digits).tolist()]
-                yield texts, values
+                yield time_texts(times, description.digits), values
 
 
 def header_text(description, columns, status, data_format):
@@ -91,10 +102,10 @@ def header_text(description, columns, status, data_format):
 def csv_block(texts, values):
     """Return the CSV lines of a block."""
     last = len(values) - 1
-    columns = [texts] + [row_texts(v, b"\n" if i == last else b"") for i, v in enumerate(values)]
+    columns = [texts.tolist()] + [row_texts(v, b"\n" if i == last else b"", b",") for i, v in enumerate(values)]
     if not values:
         columns.append([b"\n"] * len(texts))
-    return join_lines(columns).replace(b" ", b",")
+    return join_lines(columns)
 
 
 def binary_block(texts, values, columns, length):
@@ -122,7 +133,7 @@ def _json_texts(column, block):
 def json_block(texts, values, columns, first):
     """Return the json records of a block (``first``: the block opens the data array)."""
     parts = [_json_texts(c, v) for c, v in zip(columns, values)]
-    rows = [b'["' + t + b'"' + b"".join(b"," + p[i] for p in parts) + b"]" for i, t in enumerate(texts)]
+    rows = [b'["' + t + b'"' + b"".join(b"," + p[i] for p in parts) + b"]" for i, t in enumerate(texts.tolist())]
     return (b"\n" if first else b",\n") + b",\n".join(rows)
 
 
@@ -139,12 +150,15 @@ def blocks(description, columns, records, data_format, status, header):
                                                                    data_format).split(b"\n"))
     first = True
     for texts, values in records:
-        if data_format == "csv":
-            yield csv_block(texts, values)
-        elif data_format == "binary":
-            yield binary_block(texts, values, columns, description.time_length)
-        else:
-            yield json_block(texts, values, columns, first)
-        first = False
+        for begin in range(0, len(texts), LINES):
+            piece = slice(begin, begin + LINES)
+            texts_piece, values_piece = texts[piece], [v[piece] for v in values]
+            if data_format == "csv":
+                yield csv_block(texts_piece, values_piece)
+            elif data_format == "binary":
+                yield binary_block(texts_piece, values_piece, columns, description.time_length)
+            else:
+                yield json_block(texts_piece, values_piece, columns, first)
+            first = False
     if data_format == "json":
         yield b"\n]\n}\n"
