@@ -34,6 +34,8 @@ def serve(args, settings):
             for name, value in {"bind": args.bind, "workers": args.workers, "threads": args.threads,
                                 "worker_class": "gthread", "timeout": 120, "graceful_timeout": 10,
                                 "keepalive": 5, "accesslog": None, "errorlog": "-",
+                                # request lines as long as the proxy's (8 kB): longer ones get its 414
+                                "limit_request_line": 8190,
                                 "proc_name": "hapi"}.items():
                 self.cfg.set(name, value)
             if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1 and later

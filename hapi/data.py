@@ -30,12 +30,17 @@ def _midnight(day):
     return Time(dt.datetime.combine(day, dt.time()), scale="utc")
 
 
+def _date(time):
+    """Return the UTC date of a :class:`Time` and whether the time is its midnight (a leap second is its day's)."""
+    year, month, day, hour, minute, second = time.utc.ymdhms.tolist()
+    return dt.date(year, month, day), hour == minute == second == 0
+
+
 def _day_range(start, stop):
-    """Return the first and last dates a [start, stop) range of UTC :class:`Time` touches."""
-    first = start.to_datetime().date()
-    end = stop.to_datetime()
-    last = end.date() - dt.timedelta(days=1) if end.time() == dt.time() else end.date()
-    return first, max(first, last)
+    """Return the first and last dates (UTC) a [start, stop) range of UTC :class:`Time` touches."""
+    first, _ = _date(start)
+    last, midnight = _date(stop)
+    return first, max(first, last - dt.timedelta(days=1) if midnight else last)
 
 
 def _values(file, column, chunk, count):

@@ -2,7 +2,8 @@
 3.13), in a debootstrap root with its own network namespace: the server comes
 up, TAP serves the three epn_core tables with every imported granule through
 nginx and through each DaCHS process's own port (the port instance.dachs_cli
-gives it, on DaCHS 2.11), and a second `make serve` changes nothing."""
+gives it, on DaCHS 2.11), HAPI serves the sample through nginx to hapiclient,
+and a second `make serve` changes nothing."""
 
 import json
 
@@ -56,6 +57,14 @@ def test_tap_serves_every_granule_of_the_three_services(first_serve, debian13, p
         assert counts[f"{service}.epn_core"] == granules_in_database(debian13, service) > 0
 
 
+def test_hapi_serves_the_sample_through_the_proxy(first_serve, debian13, phases):
+    with phases("HAPI check (hapiclient)"):
+        result = debian13.in_repo(f"{VENV_PYTHON} tests/debian13/hapi_check.py"
+            f" {server_mod.local_url(DEFAULTS)}/hapi", timeout=300)
+        assert result.returncode == 0, f"HAPI check failed:\n{debian13.report(result)}"
+    assert json.loads(result.stdout) == {"mms1-fgm-brst": 17792}
+
+
 def dachs_processes(debian13):
     """Returns the DaCHS processes the root runs behind its proxy."""
     processes = [p for p in server_mod.backends(DEFAULTS) if p.label.startswith("DaCHS")]
@@ -90,7 +99,7 @@ def test_make_status_reports_server_postgresql_17_and_granules(first_serve, debi
 def test_second_make_serve_changes_nothing(first_serve, debian13, phases):
     state = debian13.file(DEFAULTS["CDPP_STATE_DIR"])
     before = {path.name: path.read_text() for path in state.glob("*.pid")}
-    assert {"nginx.pid", "dachs-1.pid", "dachs-2.pid"} <= set(before)
+    assert {"nginx.pid", "dachs-1.pid", "dachs-2.pid", "hapi.pid"} <= set(before)
     with phases("make serve (second)"):
         result = debian13.in_repo("make serve", timeout=600)
         assert result.returncode == 0, f"second make serve failed:\n{debian13.report(result)}"

@@ -298,3 +298,15 @@ def test_a_broken_newest_file_leaves_the_others_served(get):
     # depth=all leaves out the dataset whose every file is broken, and only it
     entries = {entry["id"] for entry in json_of(get("/hapi/catalog", depth="all"))["catalog"]}
     assert HALF_BROKEN in entries and BROKEN not in entries
+
+
+@pytest.mark.parametrize("start, stop, rows", [
+    ("0001-01-01Z", "9999-12-31T23:59:59.999999999Z", 24),
+    ("2016-12-31T23:59:60Z", "2017-01-01Z", 0),
+    ("2016-12-31T23:59:60Z", "2022-01-01T00:00:00.001Z", 1),
+    ("2022-001T23:00Z", "2022-002T00:00Z", 1),
+])
+def test_ranges_at_the_edges_of_time(get, start, stop, rows):
+    response = get("/hapi/data", dataset="ac-k2-mfi", start=start, stop=stop)
+    assert response.status.startswith("200 OK; HAPI " + ("1200" if rows else "1201"))
+    assert response.body.count(b"\n") == rows

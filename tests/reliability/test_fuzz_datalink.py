@@ -9,6 +9,7 @@ import requests
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 import traffic
+from hostile import isotimes, texts
 
 VARIABLES = ("mms1_fgm_b_gse_brst_l2", "mms1_fgm_b_gsm_brst_l2", "Epoch", "label_b_gse",
              "mms1_fgm_flag_brst_l2", "Epoch_state", "mms1_fgm_r_gse_brst_l2", "mms1_fgm_hirange_brst_l2")
@@ -19,16 +20,8 @@ FIRST, LAST = 57311.5454, 57311.5470
 #: Seconds a request may take before it counts as hung.
 HANG = 30
 
-texts = st.one_of(st.text(max_size=40), st.text(min_size=1000, max_size=6000),
-                  st.binary(max_size=60), st.sampled_from(("", " ", "\x00", "%00", "..", "../../etc/passwd",
-                                                           "NaN", "inf", "-inf", "1e999", "\u202e", "\ufeff")))
 numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=FIRST - 1, max_value=LAST + 1),
                     st.sampled_from((float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 0.0, 2400000.5)))
-isotimes = st.one_of(st.datetimes().map(lambda d: d.isoformat() + "Z"),
-                     st.datetimes().map(lambda d: d.isoformat()),
-                     st.sampled_from(("2015-10-16T13:06:00Z", "2015-10-16T13:06:01", "2015-10-16", "2015-02-30",
-                                      "2015-10-16T25:61:61Z", "9999-12-31T23:59:59Z", "0001-01-01", "now",
-                                      "2015-10-16T13:06:00+02:00", "2015-10-16T13:06:00.123456789123Z")))
 
 
 @st.composite
