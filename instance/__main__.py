@@ -48,6 +48,7 @@ def system_stage(settings):
     debian.finish_configuration()
     postgres.ensure_running(major)
     changed = postgres.ensure_settings(major)
+    changed |= postgres.ensure_role_settings(settings["CDPP_DB_NAME"])
     return venv.ensure(settings["CDPP_VENV"]) or changed
 
 

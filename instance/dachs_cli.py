@@ -30,7 +30,8 @@ PostgreSQL restarted (instance.dbpools: without it, a server could answer
 "connection pool is closed" until it was restarted), and the queue of
 asynchronous TAP jobs does not count the synchronous queries
 (instance.uws_queue) and a job's result is served once it is complete
-(instance.uws_results).
+(instance.uws_results).  Synchronous TAP queries reuse database connections
+instead of opening one each (instance.tap_connections).
 
 The server and ``gavo taprun`` answer the discovery queries of amdadb.epn_core
 (counts, distinct values, per-dataset summaries) from its datasets table
@@ -70,9 +71,10 @@ PORT_VARIABLE = "CDPP_DACHS_SERVE_PORT"
 def main():
     from gavo.user import cli
     if sys.argv[1:3] == ["serve", "start"]:
-        from . import ast_lock, dbpools, uws_queue, uws_results
+        from . import ast_lock, dbpools, tap_connections, uws_queue, uws_results
         ast_lock.serialize_parse()
         dbpools.install()
+        tap_connections.install()
         uws_queue.install()
         uws_results.install()
         if os.environ.get(PORT_VARIABLE):

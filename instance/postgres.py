@@ -78,6 +78,14 @@ def psql(sql, database="postgres", check=True, port=None):
 SETTINGS = ("random_page_cost = 1.1\n"
             "shared_preload_libraries = 'pg_sphere, btree_gist'\n")
 SETTINGS_PATH = "/etc/postgresql/{major}/{cluster}/conf.d/cdpp-epntap.conf"
+#: Settings of the role DaCHS's server process reads tables and keeps its UWS
+#: jobs with (its ``trustedquery`` profile) in the DaCHS database: a
+#: synchronous TAP query writes its job row four times, and waiting for each
+#: commit to reach the disk took a fifth of the server's throughput on these
+#: hosts.  A crash loses at most the last fraction of a second of job
+#: bookkeeping, never data: the ingest and ``dachs imp`` (the admin role)
+#: keep synchronous commits.  The ansible role cdpp_dachs sets the same.
+ROLE_SETTINGS = {"gavo": {"synchronous_commit": "off"}}
 
 
 def ensure_settings(major, cluster=CLUSTER):
@@ -98,3 +106,19 @@ def ensure_settings(major, cluster=CLUSTER):
         say(f"restarting PostgreSQL {major}/{cluster} to load its libraries")
         _control(major, cluster, "restart", logfile)
     return True
+
+
+def ensure_role_settings(database):
+    """Gives the roles of ROLE_SETTINGS their settings in ``database`` (for their new
+    connections); returns True if any changed."""
+    changed = False
+    for role, values in ROLE_SETTINGS.items():
+        current = set(psql("SELECT unnest(setconfig) FROM pg_db_role_setting s"
+                           " JOIN pg_roles r ON r.oid = s.setrole JOIN pg_database d ON d.oid = s.setdatabase"
+                           f" WHERE r.rolname = '{role}' AND d.datname = '{database}'").stdout.split())
+        for name, value in values.items():
+            if f"{name}={value}" not in current:
+                say(f"setting {name} = {value} for the role {role} in the database {database}")
+                psql(f"ALTER ROLE {role} IN DATABASE {database} SET {name} = {value}")
+                changed = True
+    return changed
