@@ -15,6 +15,11 @@ def _pid(connection):
         return cursor.fetchall()[0][0]
 
 
+def postgres_text(text):
+    """Return ``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _one(connection, sql):
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -35,16 +40,26 @@ def test_a_connection_given_back_is_reset_and_handed_out_again(kept):
     pid = _pid(first)
     with first.cursor() as cursor:
         cursor.execute("SET statement_timeout = '1234ms'")
-        cursor.execute("CREATE TEMP TABLE kept_test (x integer)")
+        cursor.execute("PREPARE kept_test AS SELECT 1")
     first.close()
     assert not first.closed and len(kept.idle) == 1
     again = kept.get("untrustedquery")
     assert again is first and _pid(again) == pid
     assert _one(again, "SHOW statement_timeout") == "0"
-    assert _one(again, "SELECT to_regclass('pg_temp.kept_test') IS NULL") is True
+    assert _one(again, "SELECT count(*) FROM pg_prepared_statements") == 0
     again.close()
     again.close()  # a second close changes nothing
     assert kept.idle == [first]
+
+
+def test_a_connection_holding_temporary_tables_is_closed(kept):
+    """What a query with uploads leaves in its session goes with the connection."""
+    connection = kept.get("untrustedquery")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE kept_test (x integer)")
+    connection.commit()
+    connection.close()
+    assert connection.closed and kept.idle == []
 
 
 def test_a_dead_connection_is_dropped_not_handed_out(kept):
@@ -77,8 +92,9 @@ def test_the_server_reuses_backends_for_synchronous_queries(server, settings):
             "REQUEST": "doQuery", "LANG": "ADQL", "QUERY": "SELECT TOP 1 granule_uid FROM amdadb.epn_core"})
         assert answer.status_code == 200 and b'value="OK"' in answer.content
     kept_backends = postgres.psql(
-        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'untrusted' AND query = 'DISCARD ALL'"
-        f" AND backend_start < '{before_last}'", database="gavo").stdout.strip()
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'untrusted' AND query = %s"
+        f" AND backend_start < '{before_last}'" % postgres_text(tap_connections.RESET),
+        database="gavo").stdout.strip()
     assert 1 <= int(kept_backends) <= tap_connections.KEPT * 8
 
 
