@@ -2,14 +2,11 @@
 TIME, START/STOP, FORMAT, PARAM: lengths, encodings, NaN, inf, reversed
 ranges): only a 4xx with a message or a whole answer, never a 5xx or a hang."""
 
-import time
-
 import pytest
-import requests
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import strategies as st
 
 import traffic
-from hostile import isotimes, texts
+from hostile import fuzz, isotimes, texts
 
 VARIABLES = ("mms1_fgm_b_gse_brst_l2", "mms1_fgm_b_gsm_brst_l2", "Epoch", "label_b_gse",
              "mms1_fgm_flag_brst_l2", "Epoch_state", "mms1_fgm_r_gse_brst_l2", "mms1_fgm_hirange_brst_l2")
@@ -17,8 +14,6 @@ FORMATS = ("CDF_ISTP", "VOTable", "ASCII", "image/png", "application/x-votable+x
            "votable", "ascii", "cdf_istp", "text/plain", "application/x-cdf", "png", "FITS")
 #: MJDs of the granule's records (2015-10-16 13:05:25 to 13:07:43).
 FIRST, LAST = 57311.5454, 57311.5470
-#: Seconds a request may take before it counts as hung.
-HANG = 30
 
 numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=FIRST - 1, max_value=LAST + 1),
                     st.sampled_from((float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 0.0, 2400000.5)))
@@ -80,34 +75,9 @@ def verdict(renderer, answer):
 
 @pytest.mark.integration
 def test_hostile_datalink_parameters(server, budget, report):
-    seen = {"cases": 0, "4xx": 0, "200": 0, "slowest": 0.0}
-    problems = []
-    session = requests.Session()
-
-    @hypothesis_settings(max_examples=budget.fuzz_cases, deadline=None, database=None, derandomize=True,
-                         suppress_health_check=list(HealthCheck))
-    @given(requests_of())
-    def probe(request):
-        renderer, parameters = request
-        started = time.monotonic()
-        try:
-            answer = session.get(traffic.loopback(f"{server}/amdadb/q/dl/{renderer}"), params=parameters,
-                                 timeout=HANG)
-        except requests.RequestException as error:
-            problems.append(f"{parameters!r:.300}: {type(error).__name__}: {error}")
-            return
-        seconds = time.monotonic() - started
-        seen["cases"] += 1
-        seen["4xx" if 400 <= answer.status_code < 500 else "200"] += 1
-        seen["slowest"] = max(seen["slowest"], seconds)
-        wrong = verdict(renderer, answer)
-        if wrong:
-            problems.append(f"{renderer} {parameters!r:.300}: {wrong}")
-
-    try:
-        probe()
-    finally:
-        session.close()
+    seen, problems = fuzz(budget.fuzz_cases, requests_of(),
+                          lambda drawn: (traffic.loopback(f"{server}/amdadb/q/dl/{drawn[0]}"), drawn[1]),
+                          lambda drawn, answer: verdict(drawn[0], answer))
     held = report("hostile input", "DataLink parameters fuzzed by hypothesis (ID, TIME, START/STOP,"
                   " FORMAT, PARAM)", seen["cases"], f"{seen['4xx']} 4xx with a message, {seen['200']} whole"
                   f" answers, {len(problems)} bad; slowest {seen['slowest']:.1f} s",

@@ -3,14 +3,11 @@ and out of HAPI's formats, reversed or leap-second ranges, parameter lists, form
 unknown request parameters): only a HAPI error with its 4xx or a whole answer, never a
 5xx or a hang."""
 
-import time
-
 import pytest
-import requests
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import strategies as st
 
 import traffic
-from hostile import isotimes, texts
+from hostile import fuzz, isotimes, texts
 
 DATASET = traffic.GRANULE.rpartition("_")[0]
 PARAMETERS = ("Time", "mms1_fgm_b_gse_brst_l2", "mms1_fgm_b_gsm_brst_l2", "mms1_fgm_b_dmpa_brst_l2",
@@ -18,8 +15,6 @@ PARAMETERS = ("Time", "mms1_fgm_b_gse_brst_l2", "mms1_fgm_b_gsm_brst_l2", "mms1_
 HAPI_TIMES = ("2015-10-16T13:06:00Z", "2015-10-16T13:06:01.5Z", "2015-289T13:06Z", "2015-10-16Z", "2015-10-17",
               "2016-12-31T23:59:60Z", "2015-10-16T24:00:00Z", "0001-01-01Z", "9999-12-31T23:59:59.999999999Z",
               "2015-10-16T13:06:00.123456789123Z", "2015-366Z", "2015-10Z", "2015Z")
-#: Seconds a request may take before it counts as hung.
-HANG = 30
 
 times = st.one_of(st.sampled_from(HAPI_TIMES), isotimes, texts)
 
@@ -75,33 +70,9 @@ def verdict(answer):
 
 @pytest.mark.integration
 def test_hostile_hapi_requests(server, budget, report):
-    seen = {"cases": 0, "4xx": 0, "200": 0, "slowest": 0.0}
-    problems = []
-    session = requests.Session()
-
-    @hypothesis_settings(max_examples=budget.fuzz_cases, deadline=None, database=None, derandomize=True,
-                         suppress_health_check=list(HealthCheck))
-    @given(requests_of())
-    def probe(request):
-        endpoint, query = request
-        started = time.monotonic()
-        try:
-            answer = session.get(traffic.loopback(f"{server}/hapi/{endpoint}"), params=query, timeout=HANG)
-        except requests.RequestException as error:
-            problems.append(f"{endpoint} {query!r:.300}: {type(error).__name__}: {error}")
-            return
-        seconds = time.monotonic() - started
-        seen["cases"] += 1
-        seen["4xx" if 400 <= answer.status_code < 500 else "200"] += 1
-        seen["slowest"] = max(seen["slowest"], seconds)
-        wrong = verdict(answer)
-        if wrong:
-            problems.append(f"{endpoint} {query!r:.300}: {wrong}")
-
-    try:
-        probe()
-    finally:
-        session.close()
+    seen, problems = fuzz(budget.fuzz_cases, requests_of(),
+                          lambda drawn: (traffic.loopback(f"{server}/hapi/{drawn[0]}"), drawn[1]),
+                          lambda drawn, answer: verdict(answer))
     held = report("hostile input", "HAPI requests fuzzed by hypothesis (dataset, start/stop, parameters, format,"
                   " include, unknown and repeated names)", seen["cases"], f"{seen['4xx']} HAPI errors with a 4xx,"
                   f" {seen['200']} whole answers, {len(problems)} bad; slowest {seen['slowest']:.1f} s",
