@@ -33,7 +33,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from datalink.formats import slice_stream  # noqa: E402
 from hapi.app import make_application  # noqa: E402
 from instance import settings as settings_module  # noqa: E402
 
