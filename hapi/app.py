@@ -164,13 +164,17 @@ class Application:
             raise HapiError(1406, "see the catalog for the datasets served")
         return dataset
 
-    def describe(self, dataset):
-        """Return the :class:`~hapi.info.Description` of a dataset (kept until its record or files change)."""
-        key = info.cache_key(dataset)
+    def describe(self, dataset, days=None):
+        """Return the :class:`~hapi.info.Description` of a dataset (kept until its record or files change).
+
+        ``days`` is the dataset's :meth:`~hapi.catalog.Dataset.days` when already read.
+        """
+        files = dataset.files(days=days)
+        key = info.cache_key(dataset, files)
         with self._lock:
             found = self._descriptions.get(key)
         if found is None:
-            found = info.describe(dataset, self.settings)
+            found = info.describe(dataset, self.settings, files)
             with self._lock:
                 self._descriptions = {k: v for k, v in self._descriptions.items() if k[0] != dataset.id}
                 self._descriptions[key] = found
@@ -199,9 +203,10 @@ class Application:
         include = query.get("include")
         if include not in (None, "", "header"):
             raise HapiError(1410, "include takes the value header")
-        description = self.describe(dataset)
+        days = dataset.days()
+        description = self.describe(dataset, days)
         columns = info.subset(description, query.get("parameters"))
-        records = data.chunks(dataset, description, columns, start, stop)
+        records = data.chunks(dataset, days, description, columns, start, stop)
         try:
             first = next(records, None)
         except DataLinkError as error:

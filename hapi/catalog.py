@@ -69,14 +69,15 @@ class Dataset:
             self._days = (signature, days)
         return days
 
-    def files(self, first_day=None, last_day=None):
+    def files(self, first_day=None, last_day=None, days=None):
         """Return the paths of the files holding the days ``first_day``..``last_day`` (dates), in time order.
 
         Each path comes once, with the first and last day it holds: a list
-        of (path, first day, last day).
+        of (path, first day, last day).  ``days`` is a :meth:`days` already
+        read (the directory is read otherwise).
         """
         spans = {}
-        for day, path in sorted(self.days().items()):
+        for day, path in sorted((self.days() if days is None else days).items()):
             if (first_day is None or day >= first_day) and (last_day is None or day <= last_day):
                 first, _ = spans.get(path, (day, day))
                 spans[path] = (first, day)

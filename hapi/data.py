@@ -63,16 +63,17 @@ def time_texts(times, digits):
     return out.view(f"S{width + 1}").reshape(-1)
 
 
-def chunks(dataset, description, columns, start, stop):
+def chunks(dataset, days, description, columns, start, stop):
     """Yield (time texts, [values of each column]) blocks of a dataset's records in [start, stop).
 
+    ``days`` are the dataset's files by day (:meth:`~hapi.catalog.Dataset.days`);
     ``start`` and ``stop`` are UTC :class:`Time`; time texts are an ``S``
     array (:func:`time_texts`); values are 2-D arrays (records, values per record).
     Records whose time is a fill value are left out.  Raises
     :class:`~datalink.errors.CorruptFile` for a file that cannot be read or
     lacks the time axis.
     """
-    for path, first_day, last_day in dataset.files(*_day_range(start, stop)):
+    for path, first_day, last_day in dataset.files(*_day_range(start, stop), days=days):
         low = max(start, _midnight(first_day))
         high = min(stop, _midnight(last_day + dt.timedelta(days=1)))
         file = cdfread.CdfFile(path)

@@ -188,12 +188,12 @@ def _newest_readable(files):
                 raise
 
 
-def describe(dataset, settings):
-    """Return the :class:`Description` of a :class:`~hapi.catalog.Dataset`.
+def describe(dataset, settings, files):
+    """Return the :class:`Description` of a :class:`~hapi.catalog.Dataset` whose
+    :meth:`~hapi.catalog.Dataset.files` are ``files``.
 
     Raises :class:`HapiError` 1500 when its files cannot be read.
     """
-    files = dataset.files()
     if not files:
         raise HapiError(1500, f"no readable data file of {dataset.id} in the archive")
     try:
@@ -243,15 +243,14 @@ def describe(dataset, settings):
         info["contactID"] = investigators[0]
     info["x_epntap"] = {"table": "amdadb.epn_core", "granule_gid": mapped.dataset_id,
                         "tap": settings["CDPP_SERVER_URL"].rstrip("/") + "/tap"}
-    columns = tuple(Column(p, p.dtype.type in _INTEGER_KINDS,
-                           float(fill) if (fill := _fill_text(p)) is not None else None) for p in described)
+    columns = tuple(Column(p, entry["type"] == "integer", None if entry["fill"] is None else float(entry["fill"]))
+                    for p, entry in zip(described, info["parameters"][1:]))
     modified = max(os.stat(path).st_mtime for path in (record.path, files[0][0], files[-1][0]))
     return Description(info, time_variable, time_name, digits, columns, modified)
 
 
-def cache_key(dataset):
-    """Return what a dataset's :class:`Description` depends on: its record and its first and last files."""
-    files = dataset.files()
+def cache_key(dataset, files):
+    """Return what a dataset's :class:`Description` depends on: its record and the first and last of its ``files``."""
     stamp = [(path, os.stat(path).st_mtime_ns) for path, _, _ in (files[:1] + files[-1:])]
     return dataset.id, dataset.record.path, os.stat(dataset.record.path).st_mtime_ns, tuple(stamp)
 
