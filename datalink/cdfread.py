@@ -277,7 +277,6 @@ class CdfFile:
                 high = middle
         return low
 
-
     def records_between(self, time_variable, start_time=None, stop_time=None, closed=True):
         """Return (first, stop): the records [first, stop) of ``time_variable`` inside an interval.
 
@@ -293,6 +292,7 @@ class CdfFile:
             stop = self.search(time_variable, epochs.time_to_epoch(stop_time, epoch_type),
                                "right" if closed else "left")
         return first, max(first, stop)
+
 
 class Slice:
     """The records of some parameters of one file inside a time interval.
@@ -362,6 +362,7 @@ def columns(file, names, time_variable):
                 names.append(axis.variable)
                 described.append(file.describe(axis.variable))
     return described
+
 
 def open_slice(path, start=None, stop=None, parameters=None):
     """Return the :class:`Slice` of the CDF file ``path`` between ``start`` and ``stop``.
